@@ -1,0 +1,37 @@
+# Candor — `make demo` and `make test` are all a new user needs (README.md).
+SWIFT ?= swift
+SAMPLE ?= testmedia/sample-interview.mkv
+CANDOR_RELEASE = .build/release/candor
+
+.PHONY: all deps deps-test build release test demo bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# Installs what is missing, builds, and runs every test target.
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Installs what is missing, builds in release mode, and runs Candor on the bundled sample.
+demo: release
+	$(CANDOR_RELEASE) probe $(SAMPLE)
+	$(CANDOR_RELEASE) extract $(SAMPLE)
+
+# Speed and memory against ffmpeg on the same files (not a test; see bench/README.md).
+bench: release deps-test
+	bench/decode.sh
+
+clean:
+	rm -rf .build

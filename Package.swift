@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// Candor — forensic analysis of recorded remote interviews. See README.md.
+import PackageDescription
+
+let package = Package(
+    name: "Candor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "candor", targets: ["candor"]),
+        .library(name: "CandorMedia", targets: ["CandorMedia"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: the only place C headers appear.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [
+                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswresample-dev", "libswscale-dev"]),
+                .brew(["ffmpeg"]),
+            ]
+        ),
+        .systemLibrary(
+            name: "CSndFile",
+            pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]
+        ),
+        // The only module that calls C decoding APIs.
+        .target(name: "CandorMedia", dependencies: ["CFFmpeg", "CSndFile"]),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "candor",
+            dependencies: [
+                "CandorMedia",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Helpers shared by the test targets (running ffmpeg and the built binary).
+        .target(name: "CandorTestSupport", path: "Tests/CandorTestSupport"),
+        .testTarget(name: "CandorMediaTests", dependencies: ["CandorMedia", "CandorTestSupport"]),
+        .testTarget(name: "CandorCLITests", dependencies: ["candor", "CandorTestSupport"]),
+    ]
+)

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Builds testmedia/sample-interview.mkv, the sample `make demo` analyses.
+
+A two-track interview as OBS or a meeting recorder writes it: Matroska with the
+interviewer and the candidate on separate Opus tracks (titled "Interviewer" and
+"Candidate"), plus a small test-pattern video track. Speech is real, from Debian's
+pocketsphinx-testdata (BSD-2-Clause, CMU; the librivox clips are public-domain
+LibriVox readings). Needs: pocketsphinx-testdata, ffmpeg. Deterministic.
+
+Usage: testmedia/make-sample.py [OUTPUT]   (default: testmedia/sample-interview.mkv)
+Writes OUTPUT.turns.json beside it with the true turn times.
+"""
+import array
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import wave
+
+DATA = "/usr/share/pocketsphinx/test/data"
+RATE = 16000
+
+# (role, clip, start time in seconds). Answers start 0.6 s after each question ends.
+TURNS = [
+    ("interviewer", "librivox/sense_and_sensibility_01_austen_64kb-0880.wav", 1.0),
+    ("candidate", "cards/005.wav", None),
+    ("interviewer", "librivox/sense_and_sensibility_01_austen_64kb-0930.wav", 9.0),
+    ("candidate", "numbers.raw", None),
+    ("interviewer", "librivox/sense_and_sensibility_01_austen_64kb-0890.wav", 17.8),
+    ("candidate", "goforward.raw", None),
+    ("interviewer", "librivox/sense_and_sensibility_01_austen_64kb-0920.wav", 27.5),
+    ("candidate", "something.raw", None),
+]
+ANSWER_GAP_S = 0.6
+TAIL_S = 1.5
+
+
+def read_clip(name):
+    path = os.path.join(DATA, name)
+    if name.endswith(".raw"):  # 16 kHz 16-bit little-endian mono
+        samples = array.array("h")
+        with open(path, "rb") as handle:
+            samples.frombytes(handle.read())
+        return samples
+    with wave.open(path, "rb") as handle:
+        assert handle.getframerate() == RATE and handle.getnchannels() == 1 and handle.getsampwidth() == 2, path
+        samples = array.array("h")
+        samples.frombytes(handle.readframes(handle.getnframes()))
+        return samples
+
+
+def main():
+    output = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "sample-interview.mkv")
+    placed, end_s = [], 0.0
+    for role, clip, start in TURNS:
+        samples = read_clip(clip)
+        start = start if start is not None else end_s + ANSWER_GAP_S
+        duration = len(samples) / RATE
+        placed.append((role, clip, start, samples))
+        end_s = start + duration
+    total = int((end_s + TAIL_S) * RATE)
+    tracks = {"interviewer": array.array("h", bytes(2 * total)), "candidate": array.array("h", bytes(2 * total))}
+    turns = []
+    for role, clip, start, samples in placed:
+        offset = int(round(start * RATE))
+        tracks[role][offset:offset + len(samples)] = samples
+        turns.append({"role": role, "clip": clip, "start_s": round(start, 3), "end_s": round(start + len(samples) / RATE, 3)})
+    with tempfile.TemporaryDirectory() as folder:
+        paths = {}
+        for role, samples in tracks.items():
+            paths[role] = os.path.join(folder, role + ".wav")
+            with wave.open(paths[role], "wb") as handle:
+                handle.setnchannels(1)
+                handle.setsampwidth(2)
+                handle.setframerate(RATE)
+                handle.writeframes(samples.tobytes())
+        duration = total / RATE
+        subprocess.run([
+            "ffmpeg", "-nostdin", "-v", "error", "-y",
+            "-f", "lavfi", "-i", f"testsrc2=size=160x90:rate=5:duration={duration}",
+            "-i", paths["interviewer"], "-i", paths["candidate"],
+            "-map", "0:v", "-map", "1:a", "-map", "2:a",
+            "-c:v", "libx264", "-preset", "veryslow", "-crf", "40", "-pix_fmt", "yuv420p",
+            "-c:a", "libopus", "-b:a", "24k",
+            "-metadata:s:a:0", "title=Interviewer", "-metadata:s:a:1", "title=Candidate",
+            "-metadata", "title=Candor sample interview", "-bitexact", output,
+        ], check=True)
+    with open(output + ".turns.json", "w") as handle:
+        json.dump({"media": os.path.basename(output), "turns": turns}, handle, indent=2)
+        handle.write("\n")
+
+
+if __name__ == "__main__":
+    main()
