@@ -31,7 +31,7 @@ demo: release
 
 # Speed and memory against ffmpeg on the same files (not a test; see bench/README.md).
 bench: release deps-test
-	bench/decode.sh
+	bench/decode.py
 
 clean:
 	rm -rf .build

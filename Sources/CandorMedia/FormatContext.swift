@@ -10,7 +10,7 @@ final class FormatContext {
     private(set) var start_s: Double
 
     /// Opens `path`, checking the obvious problems first so their messages are plain.
-    init(path: String, limits: MediaLimits) throws {
+    init(path: String, limits: MediaLimits, acceptTruncated: Bool = false) throws {
         FFmpegLogging.quiet()
         self.path = path
         try FormatContext.checkReadableFile(path)
@@ -49,11 +49,31 @@ final class FormatContext {
             throw MediaError(.noAudio, path: path, message: "contains no streams",
                              remedy: "check that the recording finished writing")
         }
+        if !acceptTruncated { try checkIndexWithinFile() }
         if let duration = declaredDuration_s, duration > limits.maxDurationSeconds {
             throw MediaError(.limitExceeded, path: path,
                              message: String(format: "declares a duration of %.1f hours, more than the limit of %.1f hours",
                                              duration / 3600, limits.maxDurationSeconds / 3600),
                              remedy: "the header is probably corrupt; remux it with ffmpeg -c copy")
+        }
+    }
+
+    /// A container whose index (mp4 sample table, Matroska cues) points past the end of the
+    /// file was cut short after its header was written (e.g. an mp4 with `+faststart`).
+    private func checkIndexWithinFile() throws {
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+        guard fileSize > 0 else { return }
+        var furthest: Int64 = 0
+        for index in 0..<streamCount {
+            let avStream = stream(index)
+            let count = avformat_index_get_entries_count(avStream)
+            guard count > 0, let entry = avformat_index_get_entry(avStream, count - 1) else { continue }
+            furthest = max(furthest, entry.pointee.pos + Int64(entry.pointee.size))
+        }
+        if furthest > fileSize {
+            throw MediaError(.damaged, path: path,
+                             message: "is cut short: its index refers to byte \(furthest) but the file has \(fileSize) bytes",
+                             remedy: "re-export or re-download the recording (or pass --accept-truncated to analyse what is there)")
         }
     }
 
@@ -148,7 +168,7 @@ final class FormatContext {
                 codec: String(cString: avcodec_get_name(parameters.codec_id)),
                 codecLongName: avcodec_descriptor_get(parameters.codec_id).map { String(cString: $0.pointee.long_name) },
                 start_s: (seconds(avStream.pointee.start_time) ?? start_s) - start_s,
-                duration_s: seconds(avStream.pointee.duration),
+                duration_s: seconds(avStream.pointee.duration) ?? tags["duration"].flatMap(FormatContext.parseClock),
                 bitRate: parameters.bit_rate > 0 ? Int(parameters.bit_rate) : nil,
                 title: tags["title"], handler: tags["handler_name"] ?? tags["handler"],
                 language: tags["language"].flatMap { $0 == "und" ? nil : $0 },
@@ -192,6 +212,14 @@ final class FormatContext {
             entry = next
         }
         return result
+    }
+
+    /// Parses Matroska's per-track `DURATION` tag, `HH:MM:SS.fraction`.
+    static func parseClock(_ text: String) -> Double? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 3, let h = Double(parts[0]), let m = Double(parts[1]), let s = Double(parts[2]),
+              h >= 0, m >= 0, s >= 0 else { return nil }
+        return h * 3600 + m * 60 + s
     }
 
     static func describe(_ layout: AVChannelLayout) -> String? {

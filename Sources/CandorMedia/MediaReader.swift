@@ -40,7 +40,7 @@ public final class MediaReader {
         self.audio = audio
         self.video = video
         self.options = options
-        format = try FormatContext(path: path, limits: options.limits)
+        format = try FormatContext(path: path, limits: options.limits, acceptTruncated: options.acceptTruncated)
         info = format.info()
         packet = try Packet()
         frame = try Frame()
@@ -380,11 +380,19 @@ public final class MediaReader {
             return
         }
         for state in audioStreams.values.sorted(by: { $0.index < $1.index }) {
-            let declared = state.declaredDuration_s ?? (readFailure != nil ? info.duration_s : nil)
-            guard let declared, declared > 0 else { continue }
             let decoded = state.position_s ?? 0
-            if decoded < declared - max(1.0, 0.05 * declared) {
-                throw truncated(ordinal: state.ordinal, decoded: decoded, declared: declared)
+            if let declared = state.declaredDuration_s, declared > 0 {
+                // The stream's own declared length: it must be (nearly) all there.
+                if decoded < declared - max(1.0, 0.05 * declared) {
+                    throw truncated(ordinal: state.ordinal, decoded: decoded, declared: declared)
+                }
+            } else if let declared = info.duration_s, declared > 0 {
+                // Only the container's length is known, and a track may legitimately end before
+                // the video does: flag only a read error or audio missing for most of the file.
+                let short = declared - decoded
+                if (readFailure != nil && short > 1.0) || (short > 5.0 && decoded < 0.5 * declared) {
+                    throw truncated(ordinal: state.ordinal, decoded: decoded, declared: declared)
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 /// Reads a media file's container and stream description without decoding it.
 public enum Probe {
-    /// Describes `path`: container, duration and every stream.
-    public static func describe(_ path: String, limits: MediaLimits = .default) throws -> MediaInfo {
-        try FormatContext(path: path, limits: limits).info()
+    /// Describes `path`: container, duration and every stream. A file whose index points past
+    /// its end is refused as cut short unless `acceptTruncated` is set.
+    public static func describe(_ path: String, limits: MediaLimits = .default,
+                                acceptTruncated: Bool = false) throws -> MediaInfo {
+        try FormatContext(path: path, limits: limits, acceptTruncated: acceptTruncated).info()
     }
 }

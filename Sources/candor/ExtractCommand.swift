@@ -55,7 +55,7 @@ struct ExtractCommand: ParsableCommand {
     }
 
     func run() throws {
-        let info = try Probe.describe(media)
+        let info = try Probe.describe(media, acceptTruncated: acceptTruncated)
         var named: [(name: String, spec: SourceSpec)] = []
         if sources.isEmpty {
             let assignment = try RoleAssignment.resolve(info: info, interviewer: roles.interviewerSpec,
