@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "candor", targets: ["candor"]),
         .library(name: "CandorMedia", targets: ["CandorMedia"]),
+        .library(name: "CandorDSP", targets: ["CandorDSP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +30,8 @@ let package = Package(
         ),
         // The only module that calls C decoding APIs.
         .target(name: "CandorMedia", dependencies: ["CFFmpeg", "CSndFile"]),
+        // Signal processing: FFT (the one C call, libavutil/tx.h), features, pitch, speech activity.
+        .target(name: "CandorDSP", dependencies: ["CFFmpeg"]),
         // The thin command-line front end.
         .executableTarget(
             name: "candor",
@@ -40,6 +43,7 @@ let package = Package(
         // Helpers shared by the test targets (running ffmpeg and the built binary).
         .target(name: "CandorTestSupport", path: "Tests/CandorTestSupport"),
         .testTarget(name: "CandorMediaTests", dependencies: ["CandorMedia", "CandorTestSupport"]),
+        .testTarget(name: "CandorDSPTests", dependencies: ["CandorDSP", "CandorMedia", "CandorTestSupport"]),
         .testTarget(name: "CandorCLITests", dependencies: ["candor", "CandorTestSupport"]),
     ]
 )

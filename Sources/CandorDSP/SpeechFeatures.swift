@@ -1,0 +1,174 @@
+import Foundation
+
+/// Settings of ``SpeechFeatureExtractor``. Defaults suit 16 kHz speech: 25 ms Hann windows
+/// every 10 ms in a 512-point FFT, 40 mel bands from 20 Hz to 7.6 kHz, 20 MFCCs, YIN pitch
+/// 60–500 Hz every second frame.
+public struct SpeechFeatureSettings: Sendable, Equatable {
+    public var sampleRateHz: Double = 16000
+    public var windowSeconds: Double = 0.025
+    public var hopSeconds: Double = 0.010
+    public var melCount = 40
+    public var melMinHz: Double = 20
+    public var melMaxHz: Double = 7600
+    public var mfccCount = 20
+    /// Speech band for the level that drives speech activity.
+    public var speechBandHz: ClosedRange<Double> = 300...3400
+    public var pitchMinHz: Double = 60
+    public var pitchMaxHz: Double = 500
+    /// Pitch is measured every this many frames (1 = every frame).
+    public var pitchEveryFrames = 2
+    public var activity = SpeechActivitySettings()
+    public init() {}
+}
+
+/// Compact per-frame measurements of one audio source: what the detectors work from.
+/// About 100 bytes per 10 ms frame; no audio samples are kept.
+public struct SpeechFeatures: Sendable {
+    public let settings: SpeechFeatureSettings
+    /// Frames per second.
+    public var framesPerSecond: Double { 1 / hopSeconds }
+    public let hopSeconds: Double
+    /// Media time of frame 0's window centre.
+    public let firstFrame_s: Double
+    /// Speech-band RMS level per frame, dBFS.
+    public internal(set) var levelDBFS: [Float] = []
+    /// Full-band RMS level per frame, dBFS.
+    public internal(set) var totalDBFS: [Float] = []
+    /// MFCCs, `mfccCount` per frame, row after row.
+    public internal(set) var mfcc: [Float] = []
+    public internal(set) var flatness: [Float] = []
+    public internal(set) var centroidHz: [Float] = []
+    public internal(set) var flux: [Float] = []
+    /// F0 per frame in Hz (0 = unvoiced; frames between pitch measurements repeat the last).
+    public internal(set) var f0Hz: [Float] = []
+    /// Speech segments from the adaptive speech-activity detector.
+    public internal(set) var speech: [SpeechSegment] = []
+
+    public var frameCount: Int { levelDBFS.count }
+    public var mfccCount: Int { settings.mfccCount }
+
+    /// Media time of frame `index`'s centre.
+    public func time(ofFrame index: Int) -> Double { firstFrame_s + Double(index) * hopSeconds }
+    /// The frame whose centre is nearest `time_s` (clamped).
+    public func frame(at time_s: Double) -> Int {
+        min(max(0, Int(((time_s - firstFrame_s) / hopSeconds).rounded())), max(0, frameCount - 1))
+    }
+    /// MFCC vector of frame `index`.
+    public func mfcc(ofFrame index: Int) -> ArraySlice<Float> {
+        mfcc[(index * mfccCount)..<((index + 1) * mfccCount)]
+    }
+    /// Total speech in seconds.
+    public var speechSeconds: Double { speech.reduce(0) { $0 + $1.duration_s } }
+}
+
+/// Streaming extraction of ``SpeechFeatures`` from blocks of mono samples: spectra, log-mel
+/// MFCC, spectral shape, YIN pitch and speech activity in one pass over the audio.
+public final class SpeechFeatureExtractor {
+    public let settings: SpeechFeatureSettings
+    public private(set) var features: SpeechFeatures
+    private var framer: Framer
+    private let fft: RealFFT
+    private let window: [Float]
+    private let windowPower: Float
+    private let filterbank: MelFilterbank
+    private let mfcc: MFCC
+    private let yin: YIN
+    private var pitchFramer: Framer
+    private var activity: SpeechActivity
+    private var frameBuffer: [Float]
+    private var power: [Float]
+    private var previousPower: [Float]
+    private var mel: [Float]
+    private var cepstrum: [Float]
+    private var lastF0: Float = 0
+    private var pitchValues: [Float] = []
+    private let binHz: Double
+
+    public struct ParameterError: Error, CustomStringConvertible { public let description: String }
+
+    public init(settings: SpeechFeatureSettings = .init()) throws(ParameterError) {
+        self.settings = settings
+        let rate = settings.sampleRateHz
+        let windowSamples = Int((settings.windowSeconds * rate).rounded())
+        let hopSamples = Int((settings.hopSeconds * rate).rounded())
+        var fftSize = 16
+        while fftSize < windowSamples { fftSize *= 2 }
+        do {
+            framer = try Framer(frameSamples: fftSize, hopSamples: hopSamples)
+            fft = try RealFFT(size: fftSize)
+            filterbank = try MelFilterbank(sampleRateHz: rate, fftSize: fftSize, melCount: settings.melCount,
+                                           minHz: settings.melMinHz, maxHz: min(settings.melMaxHz, rate / 2))
+            var pitchFrame = 16
+            while Double(pitchFrame) < 2.2 * rate / settings.pitchMinHz { pitchFrame *= 2 }
+            yin = try YIN(sampleRateHz: rate, frameSamples: pitchFrame, minHz: settings.pitchMinHz, maxHz: settings.pitchMaxHz)
+            pitchFramer = try Framer(frameSamples: pitchFrame, hopSamples: hopSamples * max(1, settings.pitchEveryFrames))
+        } catch let error as CustomStringConvertible {
+            throw ParameterError(description: error.description)
+        } catch {
+            throw ParameterError(description: "\(error)")
+        }
+        window = Window.hann(windowSamples, paddedTo: fftSize)
+        windowPower = window.reduce(0) { $0 + $1 * $1 }
+        mfcc = MFCC(melCount: settings.melCount, coefficientCount: settings.mfccCount)
+        let hopSeconds = Double(hopSamples) / rate
+        let firstFrame = Double(fftSize) / 2 / rate
+        features = SpeechFeatures(settings: settings, hopSeconds: hopSeconds, firstFrame_s: firstFrame)
+        activity = SpeechActivity(framesPerSecond: 1 / hopSeconds, firstFrame_s: firstFrame, settings: settings.activity)
+        frameBuffer = [Float](repeating: 0, count: fftSize)
+        power = [Float](repeating: 0, count: fftSize / 2 + 1)
+        previousPower = power
+        mel = [Float](repeating: 0, count: settings.melCount)
+        cepstrum = [Float](repeating: 0, count: settings.mfccCount)
+        binHz = rate / Double(fftSize)
+    }
+
+    /// Adds the next block of samples (contiguous with the previous one).
+    public func process(_ samples: [Float]) {
+        pitchFramer.process(samples) { _, frame in
+            let estimate = yin.estimate(frame)
+            pitchValues.append(estimate.voiced ? estimate.f0Hz : 0)
+        }
+        framer.process(samples) { _, frame in analyse(frame) }
+    }
+
+    /// Closes speech activity and returns the features.
+    public func finish() -> SpeechFeatures {
+        activity.finish()
+        features.speech = activity.segments
+        // Pitch frames are centred where the spectral frames are; spread them over the grid.
+        let every = max(1, settings.pitchEveryFrames)
+        let pitchOffset = (pitchFramer.frameSamples - framer.frameSamples) / 2 / framer.hopSamples
+        features.f0Hz = (0..<features.frameCount).map { index in
+            let pitchIndex = (index - pitchOffset) / every
+            return pitchIndex >= 0 && pitchIndex < pitchValues.count ? pitchValues[pitchIndex] : 0
+        }
+        return features
+    }
+
+    private func analyse(_ frame: UnsafeBufferPointer<Float>) {
+        for i in 0..<frame.count { frameBuffer[i] = frame[i] * window[i] }
+        frameBuffer.withUnsafeBufferPointer { buffer in
+            power.withUnsafeMutableBufferPointer { fft.power(buffer, into: $0) }
+        }
+        power.withUnsafeBufferPointer { power in
+            // Mean square of the unwindowed signal from a one-sided power spectrum (Parseval).
+            let scale = 2 / (Float(fft.size) * windowPower)
+            let band = SpectralShape.bandEnergy(power, binHz: binHz, lowHz: settings.speechBandHz.lowerBound,
+                                                highHz: settings.speechBandHz.upperBound)
+            var total: Float = 0
+            for value in power { total += value }
+            features.levelDBFS.append(10 * log10(max(band * scale, 1e-12)))
+            features.totalDBFS.append(10 * log10(max(total * scale, 1e-12)))
+            features.flatness.append(SpectralShape.flatness(power))
+            features.centroidHz.append(SpectralShape.centroidHz(power, binHz: binHz))
+            previousPower.withUnsafeBufferPointer { features.flux.append(SpectralShape.flux(power, previous: $0)) }
+            mel.withUnsafeMutableBufferPointer { filterbank.apply(power, into: $0) }
+        }
+        mel.withUnsafeBufferPointer { mel in
+            cepstrum.withUnsafeMutableBufferPointer { mfcc.apply(mel: mel, into: $0) }
+        }
+        features.mfcc.append(contentsOf: cepstrum)
+        activity.process(levelDBFS: features.levelDBFS[features.levelDBFS.count - 1])
+        swap(&power, &previousPower)
+    }
+}
