@@ -13,120 +13,149 @@ public struct SpeechSegment: Sendable, Equatable, Codable {
 
 /// Settings of ``SpeechActivity``.
 public struct SpeechActivitySettings: Sendable, Equatable, Codable {
-    /// Speech starts this far above the tracked noise floor, in dB (default 10).
+    /// Speech starts this far above the local noise floor, in dB (default 10).
     public var onsetMarginDB: Float = 10
-    /// …and continues while this far above it (default 6).
-    public var offsetMarginDB: Float = 6
-    /// Never speech below this level, in dBFS (speech-band RMS; default −60), so digital
-    /// silence from noise suppression does not make the faintest hiss "speech".
+    /// …and continues while this far above it (default 5).
+    public var offsetMarginDB: Float = 5
+    /// Never speech below this speech-band level, in dBFS (default −60).
     public var absoluteMinimumDBFS: Float = -60
-    /// The noise floor is the minimum smoothed level over this many seconds (default 4).
-    public var floorWindowSeconds: Double = 4
+    /// Frames below this level are digital silence (noise-suppression gating), never speech,
+    /// and say nothing about the noise floor (default −90 dBFS).
+    public var gateDBFS: Float = -90
+    /// The noise floor at a frame is measured over this many seconds on either side (default 2.5)…
+    public var floorHalfWindowSeconds: Double = 2.5
+    /// …as this percentile of the non-gated, unvoiced frames' levels (default 0.1)…
+    public var floorPercentile: Double = 0.1
+    /// …when there are at least this many seconds of them (default 0.1); otherwise the
+    /// floor is the gate level.
+    public var minimumFloorSeconds: Double = 0.1
     /// Shorter speech bursts are dropped (default 0.2 s).
     public var minimumSpeechSeconds: Double = 0.2
     /// Shorter pauses are bridged (default 0.3 s).
     public var minimumSilenceSeconds: Double = 0.3
+    /// An unvoiced stretch is kept (as a consonant) only if it peaks this far above the floor (default 20 dB).
+    public var loudUnvoicedMarginDB: Float = 20
+    /// …and lasts at least this long (default 0.04 s; clicks are shorter).
+    public var minimumConsonantSeconds: Double = 0.04
+    /// A segment must hold at least this much voiced (pitched) sound, so noise bursts,
+    /// keyboard clatter and clicks are not speech (default 0.06 s).
+    public var minimumVoicedSeconds: Double = 0.06
     public init() {}
 }
 
-/// Speech activity detection on a stream of per-frame levels: adaptive to the noise floor
-/// (tracked as a sliding minimum, so it follows studio quiet, fan noise, and gated digital
-/// silence), with onset/offset hysteresis and minimum speech and silence durations.
+/// Speech activity detection over per-frame levels: adaptive to the local noise floor (the
+/// quietest non-gated moments around each frame, so it follows studio quiet, fan noise and
+/// gated digital silence alike), with onset/offset hysteresis, minimum speech and silence
+/// durations, and a voicing requirement.
 ///
-/// Streaming: feed one level per frame with ``process(levelDBFS:)``; closed segments
-/// accumulate in ``segments``; ``finish()`` closes the last one.
+/// Runs over a source's compact per-frame features (not its samples), so the floor can look
+/// a little ahead as well as behind.
 public struct SpeechActivity: Sendable {
     public let settings: SpeechActivitySettings
-    /// Frames per second of the level stream.
-    public let framesPerSecond: Double
-    /// Time of frame 0's centre, in seconds.
-    public let firstFrame_s: Double
+    public init(settings: SpeechActivitySettings = .init()) { self.settings = settings }
 
-    public private(set) var segments: [SpeechSegment] = []
-    /// Per-frame raw decision (before duration smoothing), for callers that need frames.
-    public private(set) var frameCount = 0
-
-    private var smoothing: [Float] = []
-    private var smoothingIndex = 0
-    private var blockMinima: [Float] = []
-    private var blockMinimum: Float = .infinity
-    private var blockFill = 0
-    private let blockFrames: Int
-    private let blocksInWindow: Int
-    private var inSpeech = false
-    private var openStart: Int?
-    private var lastSpeechFrame = -1
-    private var pending: SpeechSegment?
-
-    public init(framesPerSecond: Double, firstFrame_s: Double = 0, settings: SpeechActivitySettings = .init()) {
-        self.settings = settings
-        self.framesPerSecond = framesPerSecond
-        self.firstFrame_s = firstFrame_s
-        smoothing = [Float](repeating: -120, count: max(1, Int(0.05 * framesPerSecond)))
-        blockFrames = max(1, Int(0.25 * framesPerSecond))
-        blocksInWindow = max(1, Int(settings.floorWindowSeconds / 0.25))
-    }
-
-    /// The current noise-floor estimate in dBFS.
-    public var floorDBFS: Float {
-        min(blockMinima.min() ?? blockMinimum, blockMinimum)
-    }
-
-    /// Adds one frame's speech-band level (dBFS); returns whether the frame is speech.
-    @discardableResult
-    public mutating func process(levelDBFS: Float) -> Bool {
-        let level = levelDBFS.isFinite ? max(levelDBFS, -120) : -120
-        // 50 ms moving average (in dB) for the floor tracker.
-        smoothing[smoothingIndex] = level
-        smoothingIndex = (smoothingIndex + 1) % smoothing.count
-        let smoothed = smoothing.reduce(0, +) / Float(smoothing.count)
-        blockMinimum = min(blockMinimum, smoothed)
-        blockFill += 1
-        if blockFill == blockFrames {
-            blockMinima.append(blockMinimum)
-            if blockMinima.count > blocksInWindow { blockMinima.removeFirst() }
-            blockMinimum = .infinity
-            blockFill = 0
+    /// Per-frame local noise floor in dBFS: the `floorPercentile` level of the non-gated,
+    /// unvoiced frames within ±`floorHalfWindowSeconds` (so pauses, breaths and background
+    /// noise, not speech, set it). Where there are too few such frames — a noise-suppressed
+    /// track whose pauses are gated to digital silence — the floor is the gate level and only
+    /// the absolute minimum applies.
+    public func noiseFloor(levelsDBFS levels: [Float], voiced: [Bool], framesPerSecond: Double) -> [Float] {
+        guard !levels.isEmpty else { return [] }
+        // Histograms of 0.5 dB bins from −120 to 0 dBFS, per 0.25 s block.
+        let binCount = 240
+        func bin(_ level: Float) -> Int { min(binCount - 1, max(0, Int((level + 120) * 2))) }
+        let blockFrames = max(1, Int(0.25 * framesPerSecond))
+        let blockCount = (levels.count + blockFrames - 1) / blockFrames
+        var histograms = [[Int32]](repeating: [Int32](repeating: 0, count: binCount), count: blockCount)
+        for i in levels.indices where levels[i] > settings.gateDBFS && !(voiced.indices.contains(i) && voiced[i]) {
+            histograms[i / blockFrames][bin(levels[i])] += 1
         }
-        let floor = floorDBFS
-        let frame = frameCount
-        frameCount += 1
-        if inSpeech {
-            inSpeech = level > floor + settings.offsetMarginDB && level > settings.absoluteMinimumDBFS - 3
-        } else {
-            inSpeech = level > floor + settings.onsetMarginDB && level > settings.absoluteMinimumDBFS
-        }
-        if inSpeech {
-            if openStart == nil { openStart = frame }
-            lastSpeechFrame = frame
-        } else if let start = openStart {
-            close(start: start, end: lastSpeechFrame)
-            openStart = nil
-        }
-        return inSpeech
-    }
-
-    /// Closes the open segment at the end of the stream.
-    public mutating func finish() {
-        if let start = openStart { close(start: start, end: lastSpeechFrame) }
-        openStart = nil
-        if let last = pending, last.duration_s >= settings.minimumSpeechSeconds { segments.append(last) }
-        pending = nil
-    }
-
-    private func time(_ frame: Int) -> Double { firstFrame_s + Double(frame) / framesPerSecond }
-
-    private mutating func close(start: Int, end: Int) {
-        let halfFrame = 0.5 / framesPerSecond
-        let segment = SpeechSegment(start_s: time(start) - halfFrame, end_s: time(end) + halfFrame)
-        if var previous = pending {
-            if segment.start_s - previous.end_s < settings.minimumSilenceSeconds {
-                previous.end_s = segment.end_s
-                pending = previous
-                return
+        let reach = max(1, Int(settings.floorHalfWindowSeconds / 0.25))
+        let minimumFrames = max(1, Int(settings.minimumFloorSeconds * framesPerSecond))
+        var window = [Int32](repeating: 0, count: binCount)
+        var floors = [Float](repeating: settings.gateDBFS, count: levels.count)
+        var low = 0, high = -1  // blocks currently summed into `window`
+        for block in 0..<blockCount {
+            let wantLow = max(0, block - reach), wantHigh = min(blockCount - 1, block + reach)
+            while high < wantHigh { high += 1; for b in 0..<binCount { window[b] += histograms[high][b] } }
+            while low < wantLow { for b in 0..<binCount { window[b] -= histograms[low][b] }; low += 1 }
+            let total = window.reduce(0, +)
+            guard total >= minimumFrames else { continue }
+            let target = max(1, Int32((Double(total) * settings.floorPercentile).rounded(.up)))
+            var seen: Int32 = 0
+            var floor = settings.gateDBFS
+            for b in 0..<binCount {
+                seen += window[b]
+                if seen >= target {
+                    floor = Float(b) / 2 - 120 + 0.25
+                    break
+                }
             }
-            if previous.duration_s >= settings.minimumSpeechSeconds { segments.append(previous) }
+            for i in (block * blockFrames)..<min(levels.count, (block + 1) * blockFrames) { floors[i] = floor }
         }
-        pending = segment
+        return floors
+    }
+
+    /// Speech segments from per-frame speech-band levels and voicing.
+    /// - Parameters:
+    ///   - levels: speech-band RMS level per frame, dBFS.
+    ///   - voiced: whether each frame is voiced (pitch found); same length.
+    ///   - framesPerSecond: frame rate; frame `i` is centred at `firstFrame_s + i / framesPerSecond`.
+    public func segments(levelsDBFS levels: [Float], voiced: [Bool], framesPerSecond: Double,
+                         firstFrame_s: Double = 0) -> [SpeechSegment] {
+        let floors = noiseFloor(levelsDBFS: levels, voiced: voiced, framesPerSecond: framesPerSecond)
+        var raw: [(start: Int, end: Int)] = []
+        // Onset and offset decisions.
+        var open: Int? = nil
+        var inSpeech = false
+        for i in levels.indices {
+            let level = levels[i]
+            if inSpeech {
+                inSpeech = level > floors[i] + settings.offsetMarginDB && level > settings.absoluteMinimumDBFS - 3
+                    && level > settings.gateDBFS
+            } else {
+                inSpeech = level > floors[i] + settings.onsetMarginDB && level > settings.absoluteMinimumDBFS
+            }
+            if inSpeech, open == nil { open = i }
+            if !inSpeech, let start = open {
+                raw.append((start, i - 1))
+                open = nil
+            }
+        }
+        if let start = open { raw.append((start, levels.count - 1)) }
+        // Unvoiced stretches count only when loud and long enough to be consonants; quiet ones
+        // are noise fluctuations and short ones are clicks (lips, keys, mice), which would
+        // otherwise stretch speech into the silence around it.
+        raw = raw.filter { segment in
+            var voicedFrames = 0
+            var peakAboveFloor: Float = -.infinity
+            for i in segment.start...segment.end {
+                if voiced.indices.contains(i) && voiced[i] { voicedFrames += 1 }
+                peakAboveFloor = max(peakAboveFloor, levels[i] - floors[i])
+            }
+            let long = Double(segment.end - segment.start + 1) / framesPerSecond >= settings.minimumConsonantSeconds
+            return voicedFrames >= 3 || (long && peakAboveFloor >= settings.loudUnvoicedMarginDB)
+        }
+        // Bridge short pauses.
+        let bridge = Int((settings.minimumSilenceSeconds * framesPerSecond).rounded())
+        var merged: [(start: Int, end: Int)] = []
+        for segment in raw {
+            if let last = merged.last, segment.start - last.end - 1 < bridge {
+                merged[merged.count - 1].end = segment.end
+            } else {
+                merged.append(segment)
+            }
+        }
+        // Keep segments long enough and voiced enough.
+        let minimumFrames = Int((settings.minimumSpeechSeconds * framesPerSecond).rounded())
+        let minimumVoiced = max(1, Int((settings.minimumVoicedSeconds * framesPerSecond).rounded()))
+        let half = 0.5 / framesPerSecond
+        return merged.compactMap { segment in
+            guard segment.end - segment.start + 1 >= minimumFrames else { return nil }
+            let voicedFrames = (segment.start...segment.end).reduce(0) { $0 + (voiced.indices.contains($1) && voiced[$1] ? 1 : 0) }
+            guard voicedFrames >= minimumVoiced else { return nil }
+            return SpeechSegment(start_s: firstFrame_s + Double(segment.start) / framesPerSecond - half,
+                                 end_s: firstFrame_s + Double(segment.end) / framesPerSecond + half)
+        }
     }
 }

@@ -74,7 +74,6 @@ public final class SpeechFeatureExtractor {
     private let mfcc: MFCC
     private let yin: YIN
     private var pitchFramer: Framer
-    private var activity: SpeechActivity
     private var frameBuffer: [Float]
     private var power: [Float]
     private var previousPower: [Float]
@@ -113,7 +112,6 @@ public final class SpeechFeatureExtractor {
         let hopSeconds = Double(hopSamples) / rate
         let firstFrame = Double(fftSize) / 2 / rate
         features = SpeechFeatures(settings: settings, hopSeconds: hopSeconds, firstFrame_s: firstFrame)
-        activity = SpeechActivity(framesPerSecond: 1 / hopSeconds, firstFrame_s: firstFrame, settings: settings.activity)
         frameBuffer = [Float](repeating: 0, count: fftSize)
         power = [Float](repeating: 0, count: fftSize / 2 + 1)
         previousPower = power
@@ -131,10 +129,8 @@ public final class SpeechFeatureExtractor {
         framer.process(samples) { _, frame in analyse(frame) }
     }
 
-    /// Closes speech activity and returns the features.
+    /// Finishes the stream: aligns pitch to the frame grid, finds speech, returns the features.
     public func finish() -> SpeechFeatures {
-        activity.finish()
-        features.speech = activity.segments
         // Pitch frames are centred where the spectral frames are; spread them over the grid.
         let every = max(1, settings.pitchEveryFrames)
         let pitchOffset = (pitchFramer.frameSamples - framer.frameSamples) / 2 / framer.hopSamples
@@ -142,6 +138,9 @@ public final class SpeechFeatureExtractor {
             let pitchIndex = (index - pitchOffset) / every
             return pitchIndex >= 0 && pitchIndex < pitchValues.count ? pitchValues[pitchIndex] : 0
         }
+        features.speech = SpeechActivity(settings: settings.activity).segments(
+            levelsDBFS: features.levelDBFS, voiced: features.f0Hz.map { $0 > 0 },
+            framesPerSecond: features.framesPerSecond, firstFrame_s: features.firstFrame_s)
         return features
     }
 
@@ -168,7 +167,6 @@ public final class SpeechFeatureExtractor {
             cepstrum.withUnsafeMutableBufferPointer { mfcc.apply(mel: mel, into: $0) }
         }
         features.mfcc.append(contentsOf: cepstrum)
-        activity.process(levelDBFS: features.levelDBFS[features.levelDBFS.count - 1])
         swap(&power, &previousPower)
     }
 }

@@ -20,6 +20,20 @@ enum Signals {
         }
     }
 
+    /// A steady vowel-like voiced sound (the harmonic part of `voiceLike`).
+    static func vowel(seconds: Double, f0: Double = 140) -> [Float] {
+        (0..<Int(seconds * rate)).map { n in
+            let t = Double(n) / rate
+            var x = 0.0
+            for h in 1..<30 where f0 * Double(h) < rate / 2 {
+                let f = f0 * Double(h)
+                let weight = 1.0 / Double(h) * (1 + 2 * exp(-pow((f - 700) / 200, 2)) + 1.5 * exp(-pow((f - 1200) / 250, 2)))
+                x += 0.05 * weight * sin(2 * .pi * f * t + 0.1 * Double(h))
+            }
+            return Float(x)
+        }
+    }
+
     static func glide(seconds: Double = 1) -> [Float] {
         let count = Int(seconds * rate)
         var phase = 0.0
