@@ -22,18 +22,23 @@ import wave
 DATA = "/usr/share/pocketsphinx/test/data"
 RATE = 16000
 
-# (role, clip, start time in seconds). Answers start 0.6 s after each question ends.
+# (role, clip, start time in seconds or None). The interviewer (one CMU speaker) asks short
+# questions; the candidate (one LibriVox reader) answers at length, 0.6 s after each question
+# ends; the next question follows 1.0 s after the answer.
 TURNS = [
-    ("interviewer", "librivox/sense_and_sensibility_01_austen_64kb-0880.wav", 1.0),
-    ("candidate", "cards/005.wav", None),
-    ("interviewer", "librivox/sense_and_sensibility_01_austen_64kb-0930.wav", 9.0),
-    ("candidate", "numbers.raw", None),
-    ("interviewer", "librivox/sense_and_sensibility_01_austen_64kb-0890.wav", 17.8),
-    ("candidate", "goforward.raw", None),
-    ("interviewer", "librivox/sense_and_sensibility_01_austen_64kb-0920.wav", 27.5),
-    ("candidate", "something.raw", None),
+    ("interviewer", "cards/001.wav", 1.0),
+    ("candidate", "librivox/sense_and_sensibility_01_austen_64kb-0880.wav", None),
+    ("interviewer", "cards/002.wav", None),
+    ("candidate", "librivox/sense_and_sensibility_01_austen_64kb-0930.wav", None),
+    ("interviewer", "cards/003.wav", None),
+    ("candidate", "librivox/sense_and_sensibility_01_austen_64kb-0890.wav", None),
+    ("interviewer", "cards/004.wav", None),
+    ("candidate", "librivox/sense_and_sensibility_01_austen_64kb-0920.wav", None),
+    ("interviewer", "cards/005.wav", None),
+    ("candidate", "librivox/sense_and_sensibility_01_austen_64kb-0870.wav", None),
 ]
 ANSWER_GAP_S = 0.6
+NEXT_QUESTION_GAP_S = 1.0
 TAIL_S = 1.5
 
 
@@ -72,7 +77,7 @@ def main():
     placed, end_s = [], 0.0
     for role, clip, start in TURNS:
         samples = read_clip(clip)
-        start = start if start is not None else end_s + ANSWER_GAP_S
+        start = start if start is not None else end_s + (ANSWER_GAP_S if role == "candidate" else NEXT_QUESTION_GAP_S)
         duration = len(samples) / RATE
         placed.append((role, clip, start, samples))
         end_s = start + duration

@@ -1,0 +1,288 @@
+import Foundation
+
+/// Who spoke when in a single mixed source holding two voices: speech is cut into short
+/// windows, each described by the mean and spread of its MFCCs (normalised over the whole
+/// recording, which removes the channel), the windows are clustered into two speakers, and
+/// the labels are smoothed into turns.
+public struct Diarization: Sendable {
+    public struct Settings: Sendable, Equatable, Codable {
+        /// Embedding window length (default 1.5 s) and step (default 0.5 s).
+        public var windowSeconds: Double = 1.5
+        public var stepSeconds: Double = 0.5
+        /// Label runs shorter than this are absorbed by their neighbours (default 0.75 s).
+        public var minimumTurnSeconds: Double = 0.75
+        /// k-means restarts (deterministic seeds).
+        public var restarts = 8
+        public init() {}
+    }
+
+    /// The result: turns labelled `speaker 1` / `speaker 2` (in order of first appearance), and
+    /// how well the two clusters separate (silhouette-like: 0 none, 1 perfect).
+    public struct Result: Sendable, Equatable {
+        public var turns: [SpeakerTurn]
+        public var separation: Double
+        public var speechSeconds: [String: Double]
+    }
+
+    public let settings: Settings
+    public init(settings: Settings = .init()) { self.settings = settings }
+
+    public func diarize(_ features: SpeechFeatures) -> Result {
+        let windows = embeddingWindows(features)
+        guard windows.count >= 2 else {
+            let turns = features.speech.map { SpeakerTurn(speaker: "speaker 1", start_s: $0.start_s, end_s: $0.end_s) }
+            return Result(turns: turns, separation: 0, speechSeconds: ["speaker 1": features.speechSeconds])
+        }
+        let vectors = Diarization.standardised(windows.map(\.embedding))
+        let (labels, separation) = Diarization.twoMeans(vectors, restarts: settings.restarts)
+
+        // Frame labels: vote of the windows covering each speech frame.
+        var votes = [Float](repeating: 0, count: features.frameCount)
+        for (window, label) in zip(windows, labels) {
+            for i in window.frames { votes[i] += label == 0 ? -1 : 1 }
+        }
+        var frameLabel = [Int](repeating: -1, count: features.frameCount)
+        for segment in features.speech {
+            let first = features.frame(at: segment.start_s + 0.5 * features.hopSeconds)
+            let last = features.frame(at: segment.end_s - 0.5 * features.hopSeconds)
+            guard first <= last else { continue }
+            for i in first...last { frameLabel[i] = votes[i] == 0 ? -2 : (votes[i] < 0 ? 0 : 1) }
+        }
+        // Frames with a tied vote take the nearest voted label.
+        fillUnvoted(&frameLabel)
+        let runs = smoothRuns(frameLabel, features: features)
+        // Name speakers in order of first appearance.
+        var names: [Int: String] = [:]
+        for run in runs where names[run.label] == nil { names[run.label] = "speaker \(names.count + 1)" }
+        let turns = runs.map { SpeakerTurn(speaker: names[$0.label] ?? "speaker ?", start_s: $0.start_s, end_s: $0.end_s) }
+        var seconds: [String: Double] = [:]
+        for turn in turns { seconds[turn.speaker, default: 0] += turn.duration_s }
+        return Result(turns: turns, separation: separation, speechSeconds: seconds)
+    }
+
+    // MARK: - Embeddings
+
+    struct Window {
+        var frames: ClosedRange<Int>
+        var embedding: [Float]
+    }
+
+    func embeddingWindows(_ features: SpeechFeatures) -> [Window] {
+        let length = max(1, Int(settings.windowSeconds / features.hopSeconds))
+        let step = max(1, Int(settings.stepSeconds / features.hopSeconds))
+        var windows: [Window] = []
+        for segment in features.speech {
+            let first = features.frame(at: segment.start_s + 0.5 * features.hopSeconds)
+            let last = features.frame(at: segment.end_s - 0.5 * features.hopSeconds)
+            guard last - first + 1 >= length / 3 else { continue }
+            var start = first
+            repeat {
+                let end = min(last, start + length - 1)
+                windows.append(Window(frames: start...end, embedding: Diarization.embedding(features, frames: start...end)))
+                if end == last { break }
+                start = min(start + step, max(first, last - length + 1))
+            } while true
+        }
+        return windows
+    }
+
+    /// Mean and standard deviation of MFCC 1…n (c0, the loudness, left out).
+    static func embedding(_ features: SpeechFeatures, frames: ClosedRange<Int>) -> [Float] {
+        let width = features.mfccCount
+        var mean = [Double](repeating: 0, count: width - 1)
+        var square = [Double](repeating: 0, count: width - 1)
+        for i in frames {
+            let row = features.mfcc(ofFrame: i)
+            for c in 1..<width {
+                let value = Double(row[row.startIndex + c])
+                mean[c - 1] += value
+                square[c - 1] += value * value
+            }
+        }
+        let n = Double(frames.count)
+        var result: [Float] = []
+        for c in 0..<(width - 1) {
+            let m = mean[c] / n
+            result.append(Float(m))
+        }
+        for c in 0..<(width - 1) {
+            let m = mean[c] / n
+            result.append(Float(max(0, square[c] / n - m * m).squareRoot()))
+        }
+        return result
+    }
+
+    /// Zero mean and unit variance per dimension across the recording (channel normalisation).
+    static func standardised(_ vectors: [[Float]]) -> [[Float]] {
+        guard let width = vectors.first?.count else { return vectors }
+        var mean = [Double](repeating: 0, count: width), variance = [Double](repeating: 0, count: width)
+        for v in vectors { for d in 0..<width { mean[d] += Double(v[d]) } }
+        for d in 0..<width { mean[d] /= Double(vectors.count) }
+        for v in vectors { for d in 0..<width { variance[d] += pow(Double(v[d]) - mean[d], 2) } }
+        let scale = variance.map { $0 > 0 ? 1 / ($0 / Double(vectors.count)).squareRoot() : 0 }
+        return vectors.map { v in (0..<width).map { Float((Double(v[$0]) - mean[$0]) * scale[$0]) } }
+    }
+
+    // MARK: - Clustering
+
+    /// k-means with k = 2, restarted from deterministic farthest-point seeds; returns labels
+    /// and a separation score (mean silhouette, clamped to 0…1).
+    static func twoMeans(_ vectors: [[Float]], restarts: Int) -> ([Int], Double) {
+        let n = vectors.count, width = vectors[0].count
+        func distance(_ a: [Float], _ b: [Float]) -> Float {
+            var sum: Float = 0
+            for d in 0..<width { let x = a[d] - b[d]; sum += x * x }
+            return sum
+        }
+        var best: (labels: [Int], cost: Float) = ([Int](repeating: 0, count: n), .infinity)
+        for restart in 0..<max(1, restarts) {
+            // Seed: a deterministic start point, then the point farthest from it.
+            let first = (restart * 7919) % n
+            var second = 0
+            var farthest: Float = -1
+            for i in 0..<n { let d = distance(vectors[i], vectors[first]); if d > farthest { farthest = d; second = i } }
+            var centres = [vectors[first], vectors[second]]
+            var labels = [Int](repeating: 0, count: n)
+            for _ in 0..<50 {
+                var changed = false
+                for i in 0..<n {
+                    let label = distance(vectors[i], centres[0]) <= distance(vectors[i], centres[1]) ? 0 : 1
+                    if label != labels[i] { labels[i] = label; changed = true }
+                }
+                for k in 0..<2 {
+                    let members = (0..<n).filter { labels[$0] == k }
+                    guard !members.isEmpty else { continue }
+                    centres[k] = (0..<width).map { d in members.reduce(0) { $0 + vectors[$1][d] } / Float(members.count) }
+                }
+                if !changed { break }
+            }
+            let cost = (0..<n).reduce(Float(0)) { $0 + distance(vectors[$1], centres[labels[$1]]) }
+            if cost < best.cost { best = (labels, cost) }
+        }
+        // Mean silhouette.
+        var silhouette = 0.0
+        for i in 0..<n {
+            var sums = [0.0, 0.0], counts = [0, 0]
+            for j in 0..<n where j != i {
+                sums[best.labels[j]] += Double(distance(vectors[i], vectors[j])).squareRoot()
+                counts[best.labels[j]] += 1
+            }
+            let own = best.labels[i], other = 1 - own
+            guard counts[own] > 0, counts[other] > 0 else { continue }
+            let a = sums[own] / Double(counts[own]), b = sums[other] / Double(counts[other])
+            silhouette += (b - a) / max(a, b)
+        }
+        return (best.labels, min(1, max(0, silhouette / Double(n))))
+    }
+
+    // MARK: - Smoothing
+
+    private func fillUnvoted(_ labels: inout [Int]) {
+        // -2: speech frame with a tied vote; take the previous label, else the next.
+        var previous = -1
+        for i in labels.indices {
+            if labels[i] == -2 { labels[i] = previous >= 0 ? previous : -2 } else if labels[i] >= 0 { previous = labels[i] }
+        }
+        var next = -1
+        for i in labels.indices.reversed() {
+            if labels[i] == -2 { labels[i] = next >= 0 ? next : 0 } else if labels[i] >= 0 { next = labels[i] }
+        }
+    }
+
+    private struct Run { var label: Int; var first: Int; var last: Int; var start_s: Double; var end_s: Double }
+
+    private func smoothRuns(_ labels: [Int], features: SpeechFeatures) -> [Run] {
+        let half = 0.5 * features.hopSeconds
+        var runs: [Run] = []
+        var i = 0
+        while i < labels.count {
+            guard labels[i] >= 0 else { i += 1; continue }
+            var j = i
+            while j + 1 < labels.count && labels[j + 1] == labels[i] { j += 1 }
+            runs.append(Run(label: labels[i], first: i, last: j, start_s: features.time(ofFrame: i) - half,
+                            end_s: features.time(ofFrame: j) + half))
+            i = j + 1
+        }
+        // Absorb short runs that sit between turns of the other speaker with no pause.
+        var changed = true
+        while changed {
+            changed = false
+            for k in runs.indices where runs[k].end_s - runs[k].start_s < settings.minimumTurnSeconds {
+                let before = k > 0 && runs[k - 1].last + 1 == runs[k].first ? k - 1 : nil
+                let after = k + 1 < runs.count && runs[k].last + 1 == runs[k + 1].first ? k + 1 : nil
+                guard let neighbour = before ?? after else { continue }
+                runs[k].label = runs[neighbour].label
+                changed = true
+            }
+            // Merge adjacent runs with the same label.
+            var merged: [Run] = []
+            for run in runs {
+                if var last = merged.last, last.label == run.label, last.last + 1 == run.first {
+                    last.last = run.last
+                    last.end_s = run.end_s
+                    merged[merged.count - 1] = last
+                } else {
+                    merged.append(run)
+                }
+            }
+            if merged.count != runs.count { runs = merged } else { changed = false }
+        }
+        return runs
+    }
+
+    // MARK: - Roles
+
+    /// Which diarized speaker is the interviewer, and how sure that is.
+    public struct RoleGuess: Sendable, Equatable, Codable {
+        public var interviewer: String
+        public var candidate: String
+        /// 0.5 is a coin toss, 1 is certain.
+        public var confidence: Double
+        /// `question markers` or `conversation structure`.
+        public var basis: String
+    }
+
+    /// Decides which of two diarized speakers is the interviewer: from the event log's question
+    /// markers when there are any (whoever speaks while questions are open), otherwise from
+    /// the conversation's structure (interviewers open the conversation and speak less, in
+    /// shorter turns, than candidates).
+    public static func assignRoles(_ turns: [SpeakerTurn], questions: [ClosedRange<Double>] = []) -> RoleGuess? {
+        var speakers: [String] = []
+        for turn in turns where !speakers.contains(turn.speaker) { speakers.append(turn.speaker) }
+        guard speakers.count == 2 else { return nil }
+        let (one, two) = (speakers[0], speakers[1])
+        if !questions.isEmpty {
+            var votes = [one: 0, two: 0]
+            for question in questions {
+                var overlap = [one: 0.0, two: 0.0]
+                for turn in turns {
+                    let shared = min(turn.end_s, question.upperBound) - max(turn.start_s, question.lowerBound)
+                    if shared > 0 { overlap[turn.speaker, default: 0] += shared }
+                }
+                if overlap[one]! > overlap[two]! { votes[one]! += 1 } else if overlap[two]! > overlap[one]! { votes[two]! += 1 }
+            }
+            let total = votes[one]! + votes[two]!
+            if total > 0 {
+                let interviewer = votes[one]! >= votes[two]! ? one : two
+                return RoleGuess(interviewer: interviewer, candidate: interviewer == one ? two : one,
+                                 confidence: Double(max(votes[one]!, votes[two]!)) / Double(total), basis: "question markers")
+            }
+        }
+        func total(_ speaker: String) -> Double { turns.filter { $0.speaker == speaker }.reduce(0) { $0 + $1.duration_s } }
+        func meanTurn(_ speaker: String) -> Double {
+            let own = turns.filter { $0.speaker == speaker }
+            return own.isEmpty ? 0 : total(speaker) / Double(own.count)
+        }
+        // Cues for `one` being the interviewer: +1 each, −1 against.
+        var score = 1.0  // `one` spoke first
+        let shareOne = total(one) / max(1e-9, total(one) + total(two))
+        score += shareOne < 0.5 ? 1 : -1
+        score += meanTurn(one) < meanTurn(two) ? 1 : -1
+        let interviewer = score > 0 ? one : two
+        // Confidence grows with agreement of the cues and with how lopsided the talk time is.
+        let agreement = abs(score) / 3
+        let confidence = min(0.95, 0.5 + 0.25 * agreement + 0.5 * abs(shareOne - 0.5))
+        return RoleGuess(interviewer: interviewer, candidate: interviewer == one ? two : one,
+                         confidence: confidence, basis: "conversation structure")
+    }
+}
