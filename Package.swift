@@ -37,6 +37,7 @@ let package = Package(
             name: "candor",
             dependencies: [
                 "CandorMedia",
+                "CandorDSP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -23,16 +23,37 @@ public enum SpectralShape {
     }
 
     /// Flatness: geometric over arithmetic mean of the power (1 for white noise, near 0 for a tone).
+    /// Logarithms are taken of products of 16 bins at a time (in Double, which cannot
+    /// underflow there), a sixteenth of the cost of one logarithm per bin.
     public static func flatness(_ power: UnsafeBufferPointer<Float>, floor: Float = 1e-10) -> Float {
         guard !power.isEmpty else { return 0 }
         var logSum: Double = 0, sum: Double = 0
+        var product: Double = 1
+        var inGroup = 0
         for value in power {
             let clamped = Double(max(value, floor))
-            logSum += log(clamped)
             sum += clamped
+            product *= clamped
+            inGroup += 1
+            if inGroup == 16 {
+                logSum += log(product)
+                product = 1
+                inGroup = 0
+            }
         }
+        logSum += log(product)
         let n = Double(power.count)
         return Float(exp(logSum / n) / (sum / n))
+    }
+
+    /// Spectral flux from magnitudes (√power): sum of positive increases since the previous frame.
+    public static func flux(magnitude: UnsafeBufferPointer<Float>, previous: UnsafeBufferPointer<Float>) -> Float {
+        var sum: Float = 0
+        for k in 0..<min(magnitude.count, previous.count) {
+            let rise = magnitude[k] - previous[k]
+            if rise > 0 { sum += rise }
+        }
+        return sum
     }
 
     /// Spectral flux: sum of positive increases in magnitude (√power) since the previous frame.

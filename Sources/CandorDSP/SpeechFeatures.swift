@@ -76,7 +76,8 @@ public final class SpeechFeatureExtractor {
     private var pitchFramer: Framer
     private var frameBuffer: [Float]
     private var power: [Float]
-    private var previousPower: [Float]
+    private var magnitude: [Float]
+    private var previousMagnitude: [Float]
     private var mel: [Float]
     private var cepstrum: [Float]
     private var lastF0: Float = 0
@@ -114,7 +115,8 @@ public final class SpeechFeatureExtractor {
         features = SpeechFeatures(settings: settings, hopSeconds: hopSeconds, firstFrame_s: firstFrame)
         frameBuffer = [Float](repeating: 0, count: fftSize)
         power = [Float](repeating: 0, count: fftSize / 2 + 1)
-        previousPower = power
+        magnitude = power
+        previousMagnitude = power
         mel = [Float](repeating: 0, count: settings.melCount)
         cepstrum = [Float](repeating: 0, count: settings.mfccCount)
         binHz = rate / Double(fftSize)
@@ -160,13 +162,18 @@ public final class SpeechFeatureExtractor {
             features.totalDBFS.append(10 * log10(max(total * scale, 1e-12)))
             features.flatness.append(SpectralShape.flatness(power))
             features.centroidHz.append(SpectralShape.centroidHz(power, binHz: binHz))
-            previousPower.withUnsafeBufferPointer { features.flux.append(SpectralShape.flux(power, previous: $0)) }
+            magnitude.withUnsafeMutableBufferPointer { magnitude in
+                for k in 0..<power.count { magnitude[k] = power[k].squareRoot() }
+                previousMagnitude.withUnsafeBufferPointer {
+                    features.flux.append(SpectralShape.flux(magnitude: UnsafeBufferPointer(magnitude), previous: $0))
+                }
+            }
             mel.withUnsafeMutableBufferPointer { filterbank.apply(power, into: $0) }
         }
         mel.withUnsafeBufferPointer { mel in
             cepstrum.withUnsafeMutableBufferPointer { mfcc.apply(mel: mel, into: $0) }
         }
         features.mfcc.append(contentsOf: cepstrum)
-        swap(&power, &previousPower)
+        swap(&magnitude, &previousMagnitude)
     }
 }

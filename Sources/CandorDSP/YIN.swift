@@ -28,11 +28,12 @@ public final class YIN {
     private let windowSamples: Int
     private let minLag: Int
     private let maxLag: Int
-    private var head: [Float]
-    private var spectrumA: [Float]
-    private var correlation: [Float]
-    private var difference: [Float]
-    private var squares: [Double]
+    // Work buffers, allocated once (no copy-on-write checks in the per-frame loops).
+    private let head: UnsafeMutableBufferPointer<Float>
+    private let spectrumA: UnsafeMutableBufferPointer<Float>
+    private let correlation: UnsafeMutableBufferPointer<Float>
+    private let difference: UnsafeMutableBufferPointer<Float>
+    private let squares: UnsafeMutableBufferPointer<Double>
 
     public struct ParameterError: Error, CustomStringConvertible { public let description: String }
 
@@ -56,11 +57,24 @@ public final class YIN {
         self.maxHz = maxHz
         self.threshold = threshold
         self.silenceDBFS = silenceDBFS
-        head = [Float](repeating: 0, count: frameSamples)
-        spectrumA = [Float](repeating: 0, count: frameSamples + 2)
-        correlation = [Float](repeating: 0, count: frameSamples)
-        difference = [Float](repeating: 0, count: maxLag + 2)
-        squares = [Double](repeating: 0, count: frameSamples + 1)
+        head = .allocate(capacity: frameSamples)
+        head.initialize(repeating: 0)
+        spectrumA = .allocate(capacity: frameSamples + 2)
+        spectrumA.initialize(repeating: 0)
+        correlation = .allocate(capacity: frameSamples)
+        correlation.initialize(repeating: 0)
+        difference = .allocate(capacity: maxLag + 2)
+        difference.initialize(repeating: 0)
+        squares = .allocate(capacity: frameSamples + 1)
+        squares.initialize(repeating: 0)
+    }
+
+    deinit {
+        head.deallocate()
+        spectrumA.deallocate()
+        correlation.deallocate()
+        difference.deallocate()
+        squares.deallocate()
     }
 
     /// Estimates the pitch of one frame of `frameSamples` samples.
@@ -74,25 +88,21 @@ public final class YIN {
         guard meanSquare > 0, 10 * log10(meanSquare) > Double(silenceDBFS) else { return unvoiced }
 
         // r(τ) = Σ_{j<W} x_j x_{j+τ} = IFFT(conj(FFT(head)) · FFT(frame))[τ]; no wrap for τ ≤ frame − W.
-        for i in 0..<frameSamples { head[i] = i < windowSamples ? frame[i] : 0 }
-        head.withUnsafeBufferPointer { h in
-            fft.forward(h) { spectrum in
-                for i in 0..<spectrum.count { spectrumA[i] = spectrum[i] }
-            }
+        for i in 0..<windowSamples { head[i] = frame[i] }
+        for i in windowSamples..<frameSamples { head[i] = 0 }
+        fft.forward(UnsafeBufferPointer(head)) { spectrum in
+            for i in 0..<spectrum.count { spectrumA[i] = spectrum[i] }
         }
         fft.forward(frame) { spectrumB in
-            spectrumA.withUnsafeMutableBufferPointer { a in
-                for k in 0..<(frameSamples / 2 + 1) {
-                    let ar = a[2 * k], ai = -a[2 * k + 1]
-                    let br = spectrumB[2 * k], bi = spectrumB[2 * k + 1]
-                    a[2 * k] = ar * br - ai * bi
-                    a[2 * k + 1] = ar * bi + ai * br
-                }
+            let a = spectrumA
+            for k in 0..<(frameSamples / 2 + 1) {
+                let ar = a[2 * k], ai = -a[2 * k + 1]
+                let br = spectrumB[2 * k], bi = spectrumB[2 * k + 1]
+                a[2 * k] = ar * br - ai * bi
+                a[2 * k + 1] = ar * bi + ai * br
             }
         }
-        spectrumA.withUnsafeBufferPointer { a in
-            correlation.withUnsafeMutableBufferPointer { fft.inverse(a, into: $0) }
-        }
+        fft.inverse(UnsafeBufferPointer(spectrumA), into: correlation)
         // d(τ) = E(0) + E(τ) − 2 r(τ); cumulative-mean normalisation.
         let energy0 = squares[windowSamples]
         difference[0] = 1

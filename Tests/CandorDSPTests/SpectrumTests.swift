@@ -114,7 +114,7 @@ struct SpectrumTests {
             #expect(abs(SpectralShape.centroidHz(t, binHz: 16000 / 512) - 1000) < 20)
             noise.withUnsafeBufferPointer { n in
                 #expect(SpectralShape.flatness(n) > 0.4)
-                #expect(SpectralShape.flux(n, previous: t) > 0)
+                #expect(SpectralShape.flux(magnitude: n, previous: t) > 0)
                 #expect(abs(SpectralShape.centroidHz(n, binHz: 16000 / 512) - 4000) < 400)
                 let band = SpectralShape.bandEnergy(t, binHz: 16000 / 512, lowHz: 900, highHz: 1100)
                 let total = t.reduce(0, +)
