@@ -32,12 +32,20 @@ let package = Package(
         .target(name: "CandorMedia", dependencies: ["CFFmpeg", "CSndFile"]),
         // Signal processing: FFT (the one C call, libavutil/tx.h), features, pitch, speech activity.
         .target(name: "CandorDSP", dependencies: ["CFFmpeg"]),
+        // The report model (candor.report/1), thresholds, and the text/JSON/HTML renderers.
+        .target(name: "CandorReport"),
+        // One file per detector: features + events -> DetectorResult.
+        .target(name: "CandorDetectors", dependencies: ["CandorDSP", "CandorReport"]),
+        // The pipeline that wires decoding, features, events and detectors into a Report.
+        .target(name: "CandorPipeline", dependencies: ["CandorMedia", "CandorDSP", "CandorReport", "CandorDetectors"]),
         // The thin command-line front end.
         .executableTarget(
             name: "candor",
             dependencies: [
                 "CandorMedia",
                 "CandorDSP",
+                "CandorReport",
+                "CandorPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +53,8 @@ let package = Package(
         .target(name: "CandorTestSupport", path: "Tests/CandorTestSupport"),
         .testTarget(name: "CandorMediaTests", dependencies: ["CandorMedia", "CandorTestSupport"]),
         .testTarget(name: "CandorDSPTests", dependencies: ["CandorDSP", "CandorMedia", "CandorTestSupport"]),
+        .testTarget(name: "CandorReportTests", dependencies: ["CandorReport"]),
+        .testTarget(name: "CandorDetectorsTests", dependencies: ["CandorDetectors", "CandorTestSupport"]),
         .testTarget(name: "CandorCLITests", dependencies: ["candor", "CandorTestSupport"]),
     ]
 )

@@ -13,10 +13,10 @@ public struct SpeechSegment: Sendable, Equatable, Codable {
 
 /// Settings of ``SpeechActivity``.
 public struct SpeechActivitySettings: Sendable, Equatable, Codable {
-    /// Speech starts this far above the local noise floor, in dB (default 10).
-    public var onsetMarginDB: Float = 10
-    /// …and continues while this far above it (default 5).
-    public var offsetMarginDB: Float = 5
+    /// Speech starts this far above the local noise floor, in dB (default 12).
+    public var onsetMarginDB: Float = 12
+    /// …and continues while this far above it (default 8; the floor is a low percentile, and noise itself spreads a few dB above it).
+    public var offsetMarginDB: Float = 8
     /// Never speech below this speech-band level, in dBFS (default −60).
     public var absoluteMinimumDBFS: Float = -60
     /// Frames below this level are digital silence (noise-suppression gating), never speech,

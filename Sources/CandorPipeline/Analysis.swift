@@ -1,0 +1,138 @@
+import CandorDSP
+import CandorDetectors
+import CandorMedia
+import CandorReport
+import Foundation
+
+/// What to analyse, and how.
+public struct AnalysisOptions: Sendable {
+    public var media: String
+    public var events: String?
+    public var interviewer: SourceSpec?
+    public var candidate: SourceSpec?
+    public var configuration: Configuration
+    public var acceptTruncated: Bool
+    public var toolVersion: String
+
+    public init(media: String, events: String? = nil, interviewer: SourceSpec? = nil, candidate: SourceSpec? = nil,
+                configuration: Configuration = .defaults, acceptTruncated: Bool = false, toolVersion: String = "dev") {
+        self.media = media
+        self.events = events
+        self.interviewer = interviewer
+        self.candidate = candidate
+        self.configuration = configuration
+        self.acceptTruncated = acceptTruncated
+        self.toolVersion = toolVersion
+    }
+}
+
+/// The pipeline (DESIGN.md): one decode pass per file feeding every analyser, the event log
+/// parsed once, every detector run, and the results assembled into one ``Report``.
+public enum Analysis {
+    /// Runs the analysis. `progress` receives the fraction of the media decoded (0…1).
+    public static func run(_ options: AnalysisOptions, progress: ((Double) -> Void)? = nil) throws -> Report {
+        let configuration = options.configuration
+        let info = try Probe.describe(options.media, acceptTruncated: options.acceptTruncated)
+        let assignment = try RoleAssignment.resolve(info: info, interviewer: options.interviewer, candidate: options.candidate)
+        var sources: [(String, SourceSpec)] = []
+        if let spec = assignment.interviewer { sources.append(("interviewer", spec)) }
+        if let spec = assignment.candidate { sources.append(("candidate", spec)) }
+        if let spec = assignment.mixed { sources.append(("mixed", spec)) }
+        guard !sources.isEmpty else {
+            throw MediaError(.noAudio, path: options.media, message: "has no audio stream",
+                             remedy: "Candor needs the interview's sound; export the recording with audio")
+        }
+
+        // Decode: one pass over the main file for all of its sources, one per separate file.
+        let speechSettings = Analysis.speechSettings(configuration)
+        var features: [String: SpeechFeatures] = [:]
+        var warnings: [String] = []
+        let duration = info.duration_s ?? 0
+        let inFile = sources.filter { $0.1.audioStreamOrdinal != nil }
+        var jobs: [(path: String, names: [String], requests: [AudioRequest])] = []
+        if !inFile.isEmpty {
+            jobs.append((options.media, inFile.map(\.0), inFile.map { AudioRequest(source: $0.1, sampleRateHz: 16000) }))
+        }
+        for (name, spec) in sources {
+            if case .file(let path) = spec { jobs.append((path, [name], [AudioRequest(source: .stream(0), sampleRateHz: 16000)])) }
+        }
+        var readerOptions = ReaderOptions()
+        readerOptions.acceptTruncated = options.acceptTruncated
+        for (jobIndex, job) in jobs.enumerated() {
+            let reader = try MediaReader(path: job.path, audio: job.requests, options: readerOptions)
+            let extractors = try job.requests.map { _ in
+                do { return try SpeechFeatureExtractor(settings: speechSettings) } catch {
+                    throw MediaError(.libraryFailure, path: job.path, message: "speech features: \(error)")
+                }
+            }
+            var lastReport = Date.distantPast
+            while let chunk = try reader.next() {
+                if case .audio(let block) = chunk { extractors[block.request].process(block.samples) }
+                if let progress, duration > 0, Date().timeIntervalSince(lastReport) > 0.2 {
+                    lastReport = Date()
+                    progress(min(1, (Double(jobIndex) + reader.position_s / duration) / Double(jobs.count)))
+                }
+            }
+            for (name, extractor) in zip(job.names, extractors) { features[name] = extractor.finish() }
+            let stats = reader.statistics
+            if stats.damagedPackets > 0 {
+                warnings.append("'\(job.path)': \(stats.damagedPackets) damaged packet(s) skipped while decoding; the timeline was kept")
+            }
+            if stats.gapsFilled > 0 {
+                warnings.append(String(format: "'%@': %d timestamp gap(s) filled with %.1f s of silence", job.path, stats.gapsFilled, stats.silenceInserted_s))
+            }
+        }
+        progress?(1)
+
+        // Who spoke when.
+        var turns: [SpeakerTurn] = []
+        var roles = Report.Roles(interviewer: assignment.interviewer?.description, candidate: assignment.candidate?.description,
+                                 mixed: assignment.mixed?.description, source: assignment.source.rawValue, note: assignment.note)
+        if let interviewer = features["interviewer"], let candidate = features["candidate"] {
+            var turnSettings = TwoSourceTurns.Settings()
+            turnSettings.bleedMarginDB = Float(configuration.speech.bleedMarginDB)
+            turns = TwoSourceTurns(settings: turnSettings).turns(interviewer: interviewer, candidate: candidate)
+        } else if let mixed = features["mixed"] {
+            let result = Diarization().diarize(mixed)
+            if let guess = Diarization.assignRoles(result.turns) {
+                turns = result.turns.map { turn in
+                    var renamed = turn
+                    renamed.speaker = turn.speaker == guess.interviewer ? "interviewer" : "candidate"
+                    return renamed
+                }
+                roles.assignmentConfidence = guess.confidence
+                roles.assignmentBasis = guess.basis
+                roles.interviewer = assignment.mixed?.description
+                roles.candidate = assignment.mixed?.description
+            } else {
+                turns = result.turns
+            }
+        } else {
+            for (name, source) in features {
+                turns += source.speech.map { SpeakerTurn(speaker: name, start_s: $0.start_s, end_s: $0.end_s) }
+            }
+        }
+
+        // Detectors.
+        var results: [DetectorResult] = []
+        results.append(LatencyDetector(settings: configuration.latency).detect(turns: turns, rolesFrom: assignment.source.rawValue))
+
+        let mediaDuration = duration > 0 ? duration : features.values.map { $0.time(ofFrame: max(0, $0.frameCount - 1)) }.max() ?? 0
+        let timeline = Report.Timeline(turns: turns.map { Report.Timeline.Turn(speaker: $0.speaker, start_s: $0.start_s, end_s: $0.end_s) })
+        return Report(toolVersion: options.toolVersion,
+                      input: Report.Input(media: options.media, events: options.events, duration_s: mediaDuration,
+                                          roles: roles, warnings: warnings),
+                      detectors: results, timeline: timeline, thresholds: configuration.json)
+    }
+
+    static func speechSettings(_ configuration: Configuration) -> SpeechFeatureSettings {
+        var settings = SpeechFeatureSettings()
+        settings.activity.onsetMarginDB = Float(configuration.speech.onsetMarginDB)
+        settings.activity.offsetMarginDB = Float(configuration.speech.offsetMarginDB)
+        settings.activity.absoluteMinimumDBFS = Float(configuration.speech.absoluteMinimumDBFS)
+        settings.activity.gateDBFS = Float(configuration.speech.gateDBFS)
+        settings.activity.minimumSpeechSeconds = configuration.speech.minimumSpeechSeconds
+        settings.activity.minimumSilenceSeconds = configuration.speech.minimumSilenceSeconds
+        return settings
+    }
+}

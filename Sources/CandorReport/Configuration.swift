@@ -1,0 +1,163 @@
+import Foundation
+
+/// Every threshold Candor uses, in one value with documented defaults (`candor config
+/// defaults`). Detectors read it; the report echoes it. A configuration file may set any
+/// subset; missing keys keep their defaults; unknown or mistyped keys are errors naming the key.
+public struct Configuration: Sendable, Equatable, Codable {
+    public static let schema = "candor.config/1"
+
+    public struct Speech: Sendable, Equatable, Codable {
+        public var onsetMarginDB: Double = 12
+        public var offsetMarginDB: Double = 8
+        public var absoluteMinimumDBFS: Double = -60
+        public var gateDBFS: Double = -90
+        public var minimumSpeechSeconds: Double = 0.2
+        public var minimumSilenceSeconds: Double = 0.3
+        public var bleedMarginDB: Double = 12
+        public init() {}
+        enum CodingKeys: String, CodingKey {
+            case onsetMarginDB = "onset_margin_db", offsetMarginDB = "offset_margin_db"
+            case absoluteMinimumDBFS = "absolute_minimum_dbfs", gateDBFS = "gate_dbfs"
+            case minimumSpeechSeconds = "minimum_speech_s", minimumSilenceSeconds = "minimum_silence_s"
+            case bleedMarginDB = "bleed_margin_db"
+        }
+        public static let documentation: [String: String] = [
+            "onset_margin_db": "speech starts this far above the local noise floor (dB)",
+            "offset_margin_db": "speech continues while this far above the noise floor (dB)",
+            "absolute_minimum_dbfs": "never speech below this speech-band level (dBFS)",
+            "gate_dbfs": "frames below this are digital silence from noise suppression (dBFS)",
+            "minimum_speech_s": "shorter speech bursts are dropped (s)",
+            "minimum_silence_s": "shorter pauses inside speech are bridged (s)",
+            "bleed_margin_db": "two-source recordings: speech this far below the other source, relative to each source's own speech level, is crosstalk (dB)",
+        ]
+    }
+
+    public struct Latency: Sendable, Equatable, Codable {
+        /// An answer starting later than this after the question's end is slow.
+        public var slowAnswerSeconds: Double = 2.5
+        /// The detector flags when the median latency reaches this…
+        public var flagMedianSeconds: Double = 2.0
+        /// …and at least this fraction of answers are slow (consistency, not one hard question).
+        public var flagSlowFraction: Double = 0.5
+        /// Fewer question–answer pairs than this is inconclusive.
+        public var minimumPairs: Int = 4
+        /// Candidate speech shorter than this (with no more speech within 0.5 s) is a backchannel, not an answer.
+        public var minimumAnswerSeconds: Double = 1.0
+        /// An interviewer turn shorter than this is not a question (without question markers).
+        public var minimumQuestionSeconds: Double = 0.5
+        /// Answers later than this after a question are not paired with it.
+        public var maximumLatencySeconds: Double = 15
+        public init() {}
+        enum CodingKeys: String, CodingKey {
+            case slowAnswerSeconds = "slow_answer_s", flagMedianSeconds = "flag_median_s"
+            case flagSlowFraction = "flag_slow_fraction", minimumPairs = "minimum_pairs"
+            case minimumAnswerSeconds = "minimum_answer_s", minimumQuestionSeconds = "minimum_question_s"
+            case maximumLatencySeconds = "maximum_latency_s"
+        }
+        public static let documentation: [String: String] = [
+            "slow_answer_s": "an answer starting later than this after the question ends is slow (s); conversational gaps are ~0.2 s in person, ~0.5–1 s over video",
+            "flag_median_s": "flag when the median answer latency reaches this (s)…",
+            "flag_slow_fraction": "…and at least this fraction of answers are slow",
+            "minimum_pairs": "fewer question–answer pairs is inconclusive",
+            "minimum_answer_s": "shorter candidate speech with nothing after it is a backchannel, not an answer (s)",
+            "minimum_question_s": "shorter interviewer turns are not questions when the log has no question markers (s)",
+            "maximum_latency_s": "later answers are not paired with the question (s)",
+        ]
+    }
+
+    public var speech = Speech()
+    public var latency = Latency()
+
+    public init() {}
+
+    public static let defaults = Configuration()
+
+    /// Key → description, for `candor config defaults --explain`.
+    public static var documentation: [(section: String, key: String, text: String)] {
+        var rows: [(String, String, String)] = []
+        for (section, docs) in [("speech", Speech.documentation), ("latency", Latency.documentation)] {
+            for key in docs.keys.sorted() { rows.append((section, key, docs[key]!)) }
+        }
+        return rows
+    }
+
+    /// The configuration as JSON (what the report echoes under `thresholds`).
+    public var json: JSONValue { (try? JSONValue.from(self)) ?? .null }
+
+    /// An error in a configuration file, naming the key.
+    public struct LoadError: Error, Sendable, CustomStringConvertible {
+        public let path: String
+        public let message: String
+        public var description: String { "'\(path)': \(message)" }
+    }
+
+    /// Reads a configuration file: any subset of keys, checked against the defaults.
+    public static func load(path: String) throws -> Configuration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(path: path, message: "cannot read the configuration file; check the path")
+        }
+        let user: JSONValue
+        do { user = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+            throw LoadError(path: path, message: "is not valid JSON (\(error.localizedDescription))")
+        }
+        return try merge(user, path: path)
+    }
+
+    /// Lays `user` over the defaults; every key must exist in the defaults with the same type.
+    public static func merge(_ user: JSONValue, path: String) throws -> Configuration {
+        guard case .object(var userObject) = user else {
+            throw LoadError(path: path, message: "must hold a JSON object of sections (see `candor config defaults`)")
+        }
+        if let schema = userObject.removeValue(forKey: "schema"), schema != .string(schema_) {
+            throw LoadError(path: path, message: "schema must be \"\(schema_)\"")
+        }
+        let merged = try overlay(defaults.json, JSONValue.object(userObject), keyPath: "", path: path)
+        let data = try JSONEncoder().encode(merged)
+        return try JSONDecoder().decode(Configuration.self, from: data)
+    }
+
+    private static let schema_ = schema
+
+    private static func overlay(_ base: JSONValue, _ user: JSONValue, keyPath: String, path: String) throws -> JSONValue {
+        switch (base, user) {
+        case (.object(var baseObject), .object(let userObject)):
+            for (key, value) in userObject {
+                let name = keyPath.isEmpty ? key : "\(keyPath).\(key)"
+                guard let existing = baseObject[key] else {
+                    let known = baseObject.keys.sorted().joined(separator: ", ")
+                    throw LoadError(path: path, message: "unknown key '\(name)' (known here: \(known))")
+                }
+                baseObject[key] = try overlay(existing, value, keyPath: name, path: path)
+            }
+            return .object(baseObject)
+        case (.number(let old), .number(let new)):
+            if old == old.rounded(), isIntegerKey(keyPath), new != new.rounded() {
+                throw LoadError(path: path, message: "'\(keyPath)' must be a whole number, not \(new)")
+            }
+            guard new.isFinite else { throw LoadError(path: path, message: "'\(keyPath)' must be a finite number") }
+            if new < 0, !keyPath.hasSuffix("dbfs") {
+                throw LoadError(path: path, message: "'\(keyPath)' must not be negative (got \(new))")
+            }
+            return user
+        case (.bool, .bool), (.string, .string):
+            return user
+        default:
+            throw LoadError(path: path, message: "'\(keyPath)' must be \(typeName(base)), not \(typeName(user))")
+        }
+    }
+
+    private static func isIntegerKey(_ keyPath: String) -> Bool {
+        keyPath.hasSuffix("minimum_pairs") || keyPath.hasSuffix("_count") || keyPath.hasSuffix("_keys")
+    }
+
+    private static func typeName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "true or false"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "a list"
+        case .object: "an object"
+        }
+    }
+}
