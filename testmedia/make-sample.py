@@ -7,7 +7,9 @@ interviewer and the candidate on separate Opus tracks (titled "Interviewer" and
 pocketsphinx-testdata (BSD-2-Clause, CMU; the librivox clips are public-domain
 LibriVox readings). Needs: pocketsphinx-testdata, ffmpeg. Deterministic.
 
-Usage: testmedia/make-sample.py [OUTPUT]   (default: testmedia/sample-interview.mkv)
+Usage: testmedia/make-sample.py [OUTPUT] [--answer-gap SECONDS]
+  (default: testmedia/sample-interview.mkv, answers 0.6 s after each question clip; a gap of
+  3-4 s makes a "relayed answers" variant for tests)
 Writes OUTPUT.turns.json beside it with the true turn times: each clip's placement
 (start_s, end_s) and where its speech really starts and ends (speech_start_s, speech_end_s).
 """
@@ -73,11 +75,17 @@ def speech_extent(samples):
 
 
 def main():
-    output = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "sample-interview.mkv")
+    arguments = sys.argv[1:]
+    answer_gap = ANSWER_GAP_S
+    if "--answer-gap" in arguments:
+        index = arguments.index("--answer-gap")
+        answer_gap = float(arguments[index + 1])
+        del arguments[index:index + 2]
+    output = arguments[0] if arguments else os.path.join(os.path.dirname(__file__), "sample-interview.mkv")
     placed, end_s = [], 0.0
     for role, clip, start in TURNS:
         samples = read_clip(clip)
-        start = start if start is not None else end_s + (ANSWER_GAP_S if role == "candidate" else NEXT_QUESTION_GAP_S)
+        start = start if start is not None else end_s + (answer_gap if role == "candidate" else NEXT_QUESTION_GAP_S)
         duration = len(samples) / RATE
         placed.append((role, clip, start, samples))
         end_s = start + duration

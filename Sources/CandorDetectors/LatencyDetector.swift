@@ -51,7 +51,9 @@ public struct LatencyDetector: Sendable {
         // its rephrasing are one question; its end is where the candidate's wait begins).
         var blocks: [(start: Double, end: Double)] = []
         for turn in interviewer {
-            if var last = blocks.last, !answers.contains(where: { $0.start > last.end - 0.0001 && $0.start < turn.start_s }) {
+            // An answer counts from the second half of a question on (answers may overlap its end).
+            if var last = blocks.last,
+               !answers.contains(where: { $0.start > last.start + 0.5 * (last.end - last.start) && $0.start < turn.start_s }) {
                 last.end = max(last.end, turn.end_s)
                 blocks[blocks.count - 1] = last
             } else {

@@ -1,0 +1,125 @@
+import CandorTestSupport
+import Foundation
+import Testing
+
+/// The sample interview with answers 3.5 s late, made at test time from Debian's
+/// pocketsphinx-testdata by testmedia/make-sample.py.
+func relayedSample(_ scratch: ScratchFolder) throws -> String {
+    let path = scratch.path("relayed.mkv")
+    let script = Tools.packageRoot.appendingPathComponent("testmedia/make-sample.py").path
+    let result = try Tools.run("/usr/bin/env", ["python3", script, path, "--answer-gap", "3.5"])
+    guard result.status == 0 else { throw ToolError("make-sample.py failed: \(result.stderr)") }
+    return path
+}
+
+struct TruthTurn: Decodable {
+    var role: String
+    var speech_start_s: Double
+    var speech_end_s: Double
+}
+
+@Suite("candor analyze")
+struct AnalyzeCLITests {
+    @Test("the honest sample is clear, with answer latencies near the truth")
+    func honestSample() throws {
+        let scratch = try ScratchFolder()
+        let json = scratch.path("report.json")
+        let result = try Candor.run("analyze", Candor.sample, "--json", json, "--fail-on", "flagged", "--quiet")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("Overall: CLEAR"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        #expect(report["schema"] as? String == "candor.report/1")
+        let overall = try #require(report["overall"] as? [String: Any])
+        #expect(overall["status"] as? String == "clear")
+        let latency = try #require((report["detectors"] as? [String: Any])?["latency"] as? [String: Any])
+        #expect(latency["status"] as? String == "ok")
+        let turns = try #require(latency["turns"] as? [[String: Any]])
+        #expect(turns.count == 5)
+        // Truth: candidate speech start minus interviewer speech end, from the sample's turns file.
+        struct File: Decodable { var turns: [TruthTurn] }
+        let truthFile = try JSONDecoder().decode(File.self, from: Data(contentsOf: Tools.packageRoot.appendingPathComponent("testmedia/sample-interview.mkv.turns.json")))
+        var truth: [Double] = []
+        for (index, turn) in truthFile.turns.enumerated() where turn.role == "candidate" {
+            truth.append(turn.speech_start_s - truthFile.turns[index - 1].speech_end_s)
+        }
+        let measured = turns.compactMap { $0["latency_s"] as? Double }
+        let errors = zip(measured, truth).map { abs($0 - $1) }
+        #expect(errors.filter { $0 <= 0.15 }.count >= 4, "latency errors \(errors)")
+        #expect(errors.allSatisfy { $0 <= 0.25 }, "latency errors \(errors)")
+        let thresholds = try #require(report["thresholds"] as? [String: Any])
+        #expect((thresholds["latency"] as? [String: Any])?["slow_answer_s"] as? Double == 2.5)
+    }
+
+    @Test("relayed answers: flagged, exit 1 with --fail-on, evidence per answer")
+    func relayed() throws {
+        let scratch = try ScratchFolder()
+        let media = try relayedSample(scratch)
+        let result = try Candor.run("analyze", media, "--format", "json", "--fail-on", "flagged")
+        #expect(result.status == 1, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        #expect((report["overall"] as? [String: Any])?["status"] as? String == "review")
+        let flags = try #require(report["flags"] as? [[String: Any]])
+        #expect(flags.count == 5)
+        for flag in flags {
+            let evidence = try #require(flag["evidence"] as? [String: Any])
+            let latency = try #require(evidence["latency_s"] as? Double)
+            #expect(abs(latency - 3.9) < 0.5, "relayed gap measured as \(latency)")
+        }
+        // Without --fail-on the same outcome exits 0.
+        #expect(try Candor.run("analyze", media, "--quiet").status == 0)
+    }
+
+    @Test("JSON output is deterministic")
+    func deterministic() throws {
+        let first = try Candor.run("analyze", Candor.sample, "--format", "json")
+        let second = try Candor.run("analyze", Candor.sample, "--format", "json")
+        #expect(first.status == 0 && first.stdout == second.stdout)
+        #expect(!first.text.contains("0000000"), "numbers are rounded")
+    }
+
+    @Test func badConfigurationNamesTheKey() throws {
+        let scratch = try ScratchFolder()
+        try Data(#"{"latency": {"slow_answer_secs": 3}}"#.utf8).write(to: scratch.url.appendingPathComponent("c.json"))
+        let result = try Candor.run("analyze", Candor.sample, "--config", scratch.path("c.json"))
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("unknown key 'latency.slow_answer_secs'"), "\(result.stderr)")
+        try Data(#"{"latency": {"slow_answer_s": "soon"}}"#.utf8).write(to: scratch.url.appendingPathComponent("t.json"))
+        let typed = try Candor.run("analyze", Candor.sample, "--config", scratch.path("t.json"))
+        #expect(typed.status == 3 && typed.stderr.contains("'latency.slow_answer_s' must be a number"), "\(typed.stderr)")
+    }
+
+    @Test("a configuration changes the verdict: stricter latency thresholds flag the honest sample")
+    func configurationApplies() throws {
+        let scratch = try ScratchFolder()
+        try Data(#"{"latency": {"slow_answer_s": 0.5, "flag_median_s": 0.5}}"#.utf8).write(to: scratch.url.appendingPathComponent("c.json"))
+        let result = try Candor.run("analyze", Candor.sample, "--config", scratch.path("c.json"), "--format", "json")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        #expect((report["overall"] as? [String: Any])?["status"] as? String == "review")
+        let thresholds = report["thresholds"] as? [String: Any]
+        #expect((thresholds?["latency"] as? [String: Any])?["slow_answer_s"] as? Double == 0.5)
+    }
+
+    @Test func configDefaultsRoundTrip() throws {
+        let scratch = try ScratchFolder()
+        let defaults = try Candor.run("config", "defaults")
+        #expect(defaults.status == 0)
+        try defaults.stdout.write(to: scratch.url.appendingPathComponent("d.json"))
+        let check = try Candor.run("config", "check", scratch.path("d.json"))
+        #expect(check.status == 0, "\(check.stderr)")
+        let explain = try Candor.run("config", "defaults", "--explain")
+        #expect(explain.text.contains("latency.slow_answer_s = 2.5"))
+    }
+
+    @Test("outputs are written atomically and bad output folders are usage errors")
+    func outputs() throws {
+        let scratch = try ScratchFolder()
+        let result = try Candor.run("analyze", Candor.sample, "--json", scratch.path("r.json"), "--html", scratch.path("r.html"))
+        #expect(result.status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).sorted()
+        #expect(files == ["r.html", "r.json"], "no temporary files left: \(files)")
+        let bad = try Candor.run("analyze", Candor.sample, "--json", "/no/such/dir/r.json")
+        #expect(bad.status == 2 && bad.stderr.contains("/no/such/dir"))
+        let missingLog = try Candor.run("analyze", Candor.sample, "--events", scratch.path("none.jsonl"))
+        #expect(missingLog.status == 3 && missingLog.stderr.contains("none.jsonl"))
+    }
+}
