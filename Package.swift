@@ -32,12 +32,14 @@ let package = Package(
         .target(name: "CandorMedia", dependencies: ["CFFmpeg", "CSndFile"]),
         // Signal processing: FFT (the one C call, libavutil/tx.h), features, pitch, speech activity.
         .target(name: "CandorDSP", dependencies: ["CFFmpeg"]),
+        // Event logs: candor.events/1 and importers for real platform formats.
+        .target(name: "CandorEvents"),
         // The report model (candor.report/1), thresholds, and the text/JSON/HTML renderers.
         .target(name: "CandorReport"),
         // One file per detector: features + events -> DetectorResult.
-        .target(name: "CandorDetectors", dependencies: ["CandorDSP", "CandorReport"]),
+        .target(name: "CandorDetectors", dependencies: ["CandorDSP", "CandorEvents", "CandorReport"]),
         // The pipeline that wires decoding, features, events and detectors into a Report.
-        .target(name: "CandorPipeline", dependencies: ["CandorMedia", "CandorDSP", "CandorReport", "CandorDetectors"]),
+        .target(name: "CandorPipeline", dependencies: ["CandorMedia", "CandorDSP", "CandorEvents", "CandorReport", "CandorDetectors"]),
         // The thin command-line front end.
         .executableTarget(
             name: "candor",
@@ -45,6 +47,7 @@ let package = Package(
                 "CandorMedia",
                 "CandorDSP",
                 "CandorReport",
+                "CandorEvents",
                 "CandorPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "CandorDSPTests", dependencies: ["CandorDSP", "CandorMedia", "CandorTestSupport"]),
         .testTarget(name: "CandorReportTests", dependencies: ["CandorReport"]),
         .testTarget(name: "CandorDetectorsTests", dependencies: ["CandorDetectors", "CandorTestSupport"]),
+        .testTarget(name: "CandorEventsTests", dependencies: ["CandorEvents", "CandorTestSupport"]),
         .testTarget(name: "CandorCLITests", dependencies: ["candor", "CandorTestSupport"]),
     ]
 )

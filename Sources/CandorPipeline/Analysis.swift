@@ -1,5 +1,6 @@
 import CandorDSP
 import CandorDetectors
+import CandorEvents
 import CandorMedia
 import CandorReport
 import Foundation
@@ -12,10 +13,14 @@ public struct AnalysisOptions: Sendable {
     public var candidate: SourceSpec?
     public var configuration: Configuration
     public var acceptTruncated: Bool
+    /// Skip malformed event-log lines (and report how many) instead of refusing the log.
+    public var lenientEvents: Bool
     public var toolVersion: String
 
     public init(media: String, events: String? = nil, interviewer: SourceSpec? = nil, candidate: SourceSpec? = nil,
-                configuration: Configuration = .defaults, acceptTruncated: Bool = false, toolVersion: String = "dev") {
+                configuration: Configuration = .defaults, acceptTruncated: Bool = false, lenientEvents: Bool = false,
+                toolVersion: String = "dev") {
+        self.lenientEvents = lenientEvents
         self.media = media
         self.events = events
         self.interviewer = interviewer
@@ -32,6 +37,8 @@ public enum Analysis {
     /// Runs the analysis. `progress` receives the fraction of the media decoded (0…1).
     public static func run(_ options: AnalysisOptions, progress: ((Double) -> Void)? = nil) throws -> Report {
         let configuration = options.configuration
+        // The event log is parsed once, before any decoding, so a bad log fails fast.
+        let log = try options.events.map { try NativeFormat.read(path: $0, lenient: options.lenientEvents) }
         let info = try Probe.describe(options.media, acceptTruncated: options.acceptTruncated)
         let assignment = try RoleAssignment.resolve(info: info, interviewer: options.interviewer, candidate: options.candidate)
         var sources: [(String, SourceSpec)] = []
@@ -47,6 +54,9 @@ public enum Analysis {
         let speechSettings = Analysis.speechSettings(configuration)
         var features: [String: SpeechFeatures] = [:]
         var warnings: [String] = []
+        if let log, !log.skipped.isEmpty {
+            warnings.append("'\(log.path)': \(log.skipped.count) malformed line(s) skipped (--lenient-events); first: \(log.skipped[0].message) (line \(log.skipped[0].line ?? 0))")
+        }
         let duration = info.duration_s ?? 0
         let inFile = sources.filter { $0.1.audioStreamOrdinal != nil }
         var jobs: [(path: String, names: [String], requests: [AudioRequest])] = []
@@ -113,9 +123,13 @@ public enum Analysis {
             }
         }
 
-        // Detectors.
+        // Detectors. Log times are on the platform's clock: media_time = log_time + clock offset
+        // (estimated from keystrokes by the keyboard detector when it can; else 0).
+        let clockOffset = 0.0
+        let questions = (log?.questions ?? []).map { ($0.start_s + clockOffset)...($0.end_s + clockOffset) }
         var results: [DetectorResult] = []
-        results.append(LatencyDetector(settings: configuration.latency).detect(turns: turns, rolesFrom: assignment.source.rawValue))
+        results.append(LatencyDetector(settings: configuration.latency).detect(turns: turns, questions: questions,
+                                                                             rolesFrom: assignment.source.rawValue))
 
         let mediaDuration = duration > 0 ? duration : features.values.map { $0.time(ofFrame: max(0, $0.frameCount - 1)) }.max() ?? 0
         let timeline = Report.Timeline(turns: turns.map { Report.Timeline.Turn(speaker: $0.speaker, start_s: $0.start_s, end_s: $0.end_s) })

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CandorEvents
 import CandorMedia
 import CandorPipeline
 import CandorReport
@@ -51,6 +52,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("accept-truncated"), help: "Analyse what a cut-short recording holds instead of refusing it.")
     var acceptTruncated = false
 
+    @Flag(name: .customLong("lenient-events"), help: "Skip malformed event-log lines (the report counts them) instead of refusing the log.")
+    var lenientEvents = false
+
     @Flag(help: "No progress display on standard error.")
     var quiet = false
 
@@ -78,9 +82,13 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let options = AnalysisOptions(media: media, events: events, interviewer: roles.interviewerSpec,
                                       candidate: roles.candidateSpec, configuration: configuration,
-                                      acceptTruncated: acceptTruncated, toolVersion: CandorCommand.version)
+                                      acceptTruncated: acceptTruncated, lenientEvents: lenientEvents,
+                                      toolVersion: CandorCommand.version)
         let progress = ProgressDisplay(enabled: !quiet && isatty(STDERR_FILENO) == 1)
-        let report = try Analysis.run(options) { progress.update(fraction: $0) }
+        let report: Report
+        do { report = try Analysis.run(options) { progress.update(fraction: $0) } } catch let error as EventLogError {
+            throw CLIError.input(error.description + " (use --lenient-events to skip bad lines)")
+        }
         progress.finish()
         let jsonText = report.json.canonical() + "\n"
         if let json { try AtomicFile.write(Data(jsonText.utf8), to: json) }

@@ -17,7 +17,7 @@ struct CandorCommand: ParsableCommand {
             Exit status: 0 done; 1 --fail-on met; 2 usage error; 3 unreadable or invalid input.
             """,
         version: version,
-        subcommands: [AnalyzeCommand.self, ProbeCommand.self, ExtractCommand.self, FeaturesCommand.self, ConfigCommand.self]
+        subcommands: [AnalyzeCommand.self, ProbeCommand.self, ExtractCommand.self, FeaturesCommand.self, EventsCommand.self, ConfigCommand.self]
     )
 
     /// Runs the command and maps errors to DESIGN.md's exit statuses: 2 for usage errors
