@@ -8,6 +8,12 @@ public struct Keystroke: Sendable, Equatable, Codable {
     public var confidence: Double
     /// Strength of the transient (high-band spectral flux, dB summed over bins).
     public var strength: Double
+
+    public init(time_s: Double, confidence: Double, strength: Double) {
+        self.time_s = time_s
+        self.confidence = confidence
+        self.strength = strength
+    }
 }
 
 /// Settings of ``KeystrokeDetector``.

@@ -58,32 +58,51 @@ public enum Analysis {
             warnings.append("'\(log.path)': \(log.skipped.count) malformed line(s) skipped (--lenient-events); first: \(log.skipped[0].message) (line \(log.skipped[0].line ?? 0))")
         }
         let duration = info.duration_s ?? 0
-        let inFile = sources.filter { $0.1.audioStreamOrdinal != nil }
-        var jobs: [(path: String, names: [String], requests: [AudioRequest])] = []
-        if !inFile.isEmpty {
-            jobs.append((options.media, inFile.map(\.0), inFile.map { AudioRequest(source: $0.1, sampleRateHz: 16000) }))
+        // Speech features at 16 kHz for every source; the candidate's (or the mixed) source
+        // also at 48 kHz for keystroke transients — all from the same decode pass.
+        let keyboardSource = sources.first { $0.0 == "candidate" } ?? sources.first { $0.0 == "mixed" }
+        struct Job { var path: String; var requests: [AudioRequest]; var roles: [(name: String, keyboard: Bool)] }
+        var jobs: [Job] = []
+        func add(path: String, spec: SourceSpec, name: String) {
+            let index = jobs.firstIndex { $0.path == path } ?? { jobs.append(Job(path: path, requests: [], roles: [])); return jobs.count - 1 }()
+            jobs[index].requests.append(AudioRequest(source: spec, sampleRateHz: 16000))
+            jobs[index].roles.append((name, false))
+            if keyboardSource?.0 == name {
+                jobs[index].requests.append(AudioRequest(source: spec, sampleRateHz: 48000))
+                jobs[index].roles.append((name, true))
+            }
         }
         for (name, spec) in sources {
-            if case .file(let path) = spec { jobs.append((path, [name], [AudioRequest(source: .stream(0), sampleRateHz: 16000)])) }
+            if case .file(let path) = spec { add(path: path, spec: .stream(0), name: name) } else { add(path: options.media, spec: spec, name: name) }
         }
+        var keystrokeDetector: KeystrokeDetector?
         var readerOptions = ReaderOptions()
         readerOptions.acceptTruncated = options.acceptTruncated
         for (jobIndex, job) in jobs.enumerated() {
             let reader = try MediaReader(path: job.path, audio: job.requests, options: readerOptions)
-            let extractors = try job.requests.map { _ in
-                do { return try SpeechFeatureExtractor(settings: speechSettings) } catch {
-                    throw MediaError(.libraryFailure, path: job.path, message: "speech features: \(error)")
+            var extractors: [Int: SpeechFeatureExtractor] = [:]
+            for (index, role) in job.roles.enumerated() {
+                do {
+                    if role.keyboard { keystrokeDetector = try KeystrokeDetector() } else {
+                        extractors[index] = try SpeechFeatureExtractor(settings: speechSettings)
+                    }
+                } catch {
+                    throw MediaError(.libraryFailure, path: job.path, message: "analysis setup: \(error)")
                 }
             }
             var lastReport = Date.distantPast
             while let chunk = try reader.next() {
-                if case .audio(let block) = chunk { extractors[block.request].process(block.samples) }
+                if case .audio(let block) = chunk {
+                    if job.roles[block.request].keyboard { keystrokeDetector?.process(block.samples) } else {
+                        extractors[block.request]?.process(block.samples)
+                    }
+                }
                 if let progress, duration > 0, Date().timeIntervalSince(lastReport) > 0.2 {
                     lastReport = Date()
                     progress(min(1, (Double(jobIndex) + reader.position_s / duration) / Double(jobs.count)))
                 }
             }
-            for (name, extractor) in zip(job.names, extractors) { features[name] = extractor.finish() }
+            for (index, extractor) in extractors { features[job.roles[index].name] = extractor.finish() }
             let stats = reader.statistics
             if stats.damagedPackets > 0 {
                 warnings.append("'\(job.path)': \(stats.damagedPackets) damaged packet(s) skipped while decoding; the timeline was kept")
@@ -125,14 +144,22 @@ public enum Analysis {
 
         // Detectors. Log times are on the platform's clock: media_time = log_time + clock offset
         // (estimated from keystrokes by the keyboard detector when it can; else 0).
-        let clockOffset = 0.0
-        let questions = (log?.questions ?? []).map { ($0.start_s + clockOffset)...($0.end_s + clockOffset) }
         var results: [DetectorResult] = []
+        let keyboardSpeech = features[keyboardSource?.0 ?? ""]?.speech ?? []
+        let heard = keystrokeDetector?.finish(speech: keyboardSpeech) ?? []
+        let (keyboard, alignment) = KeyboardDetector(settings: configuration.keyboard)
+            .detect(heard: heard, logged: log.map(\.keyDownTimes), speech: keyboardSpeech)
+        results.append(keyboard)
+        let clock = alignment ?? ClockAlignment(offset_s: 0, source: "session header")
+        let questions = (log?.questions ?? []).map { clock.mediaTime($0.start_s)...max(clock.mediaTime($0.start_s), clock.mediaTime($0.end_s)) }
         results.append(LatencyDetector(settings: configuration.latency).detect(turns: turns, questions: questions,
                                                                              rolesFrom: assignment.source.rawValue))
 
         let mediaDuration = duration > 0 ? duration : features.values.map { $0.time(ofFrame: max(0, $0.frameCount - 1)) }.max() ?? 0
-        let timeline = Report.Timeline(turns: turns.map { Report.Timeline.Turn(speaker: $0.speaker, start_s: $0.start_s, end_s: $0.end_s) })
+        var timeline = Report.Timeline(turns: turns.map { Report.Timeline.Turn(speaker: $0.speaker, start_s: $0.start_s, end_s: $0.end_s) })
+        timeline.keystrokesHeard_s = heard.map(\.time_s)
+        timeline.keystrokesLogged_s = (log?.keyDownTimes ?? []).map(clock.mediaTime)
+        timeline.questions = questions.map { [$0.lowerBound, $0.upperBound] }
         return Report(toolVersion: options.toolVersion,
                       input: Report.Input(media: options.media, events: options.events, duration_s: mediaDuration,
                                           roles: roles, warnings: warnings),

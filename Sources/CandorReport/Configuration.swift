@@ -65,8 +65,51 @@ public struct Configuration: Sendable, Equatable, Codable {
         ]
     }
 
+    public struct Keyboard: Sendable, Equatable, Codable {
+        /// A logged key and a heard one this close (after alignment) are the same keystroke.
+        public var matchToleranceSeconds: Double = 0.05
+        /// The clock offset between log and media is searched within ± this.
+        public var offsetSearchSeconds: Double = 10
+        /// At least this many matched keys to trust an offset estimated from keystrokes.
+        public var minimumMatchedKeys: Int = 20
+        /// Unmatched keys closer together than this form one window.
+        public var windowGapSeconds: Double = 3
+        /// A mismatch window needs at least this many unmatched keys…
+        public var minimumWindowKeys: Int = 8
+        /// …and at most this fraction of keys in it matched.
+        public var maximumWindowMatchFraction: Double = 0.2
+        /// Logged-but-not-heard needs this fraction of logged keys heard outside the windows.
+        public var minimumAudibleFraction: Double = 0.5
+        /// Heard keystrokes below this confidence do not count towards heard-but-not-logged.
+        public var minimumConfidence: Double = 0.5
+        /// Windows with at least this many keys are medium, and at least this many high severity.
+        public var mediumSeverityKeys: Int = 20
+        public var highSeverityKeys: Int = 50
+        public init() {}
+        enum CodingKeys: String, CodingKey {
+            case matchToleranceSeconds = "match_tolerance_s", offsetSearchSeconds = "offset_search_s"
+            case minimumMatchedKeys = "minimum_matched_keys", windowGapSeconds = "window_gap_s"
+            case minimumWindowKeys = "minimum_window_keys", maximumWindowMatchFraction = "maximum_window_match_fraction"
+            case minimumAudibleFraction = "minimum_audible_fraction", minimumConfidence = "minimum_confidence"
+            case mediumSeverityKeys = "medium_severity_keys", highSeverityKeys = "high_severity_keys"
+        }
+        public static let documentation: [String: String] = [
+            "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
+            "offset_search_s": "the log-to-media clock offset is searched within ± this (s)",
+            "minimum_matched_keys": "matched keys needed to trust a keystroke-based clock offset; else the session header is used",
+            "window_gap_s": "unmatched keys closer than this form one window (s)",
+            "minimum_window_keys": "a mismatch window needs at least this many unmatched keys",
+            "maximum_window_match_fraction": "…and at most this fraction of its keys matched",
+            "minimum_audible_fraction": "logged-not-heard needs this fraction of logged keys heard elsewhere",
+            "minimum_confidence": "heard keystrokes below this confidence do not count as heard-not-logged",
+            "medium_severity_keys": "windows with this many keys are medium severity",
+            "high_severity_keys": "windows with this many keys are high severity",
+        ]
+    }
+
     public var speech = Speech()
     public var latency = Latency()
+    public var keyboard = Keyboard()
 
     public init() {}
 
@@ -75,7 +118,8 @@ public struct Configuration: Sendable, Equatable, Codable {
     /// Key → description, for `candor config defaults --explain`.
     public static var documentation: [(section: String, key: String, text: String)] {
         var rows: [(String, String, String)] = []
-        for (section, docs) in [("speech", Speech.documentation), ("latency", Latency.documentation)] {
+        for (section, docs) in [("speech", Speech.documentation), ("latency", Latency.documentation),
+                                ("keyboard", Keyboard.documentation)] {
             for key in docs.keys.sorted() { rows.append((section, key, docs[key]!)) }
         }
         return rows

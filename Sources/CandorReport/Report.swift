@@ -141,7 +141,18 @@ public struct Report: Sendable, Equatable {
             }
         }
         public var turns: [Turn] = []
+        /// Key presses heard in the candidate's audio (media time).
+        public var keystrokesHeard_s: [Double] = []
+        /// Key presses in the log, mapped to media time.
+        public var keystrokesLogged_s: [Double] = []
+        /// Question intervals from the log, in media time.
+        public var questions: [[Double]] = []
         public init(turns: [Turn] = []) { self.turns = turns }
+        enum CodingKeys: String, CodingKey {
+            case turns, questions
+            case keystrokesHeard_s = "keystrokes_heard_s"
+            case keystrokesLogged_s = "keystrokes_logged_s"
+        }
     }
 
     public var toolVersion: String

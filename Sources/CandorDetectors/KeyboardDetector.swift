@@ -1,0 +1,148 @@
+import CandorDSP
+import CandorReport
+import Foundation
+
+/// `detectors.keyboard`: typing heard in the candidate's audio against typing in the log.
+///
+/// In a proxy interview the keys are often typed by someone else, somewhere else: logged
+/// typing with no key sounds (`logged_not_heard`: remote control, injected input, or a helper's
+/// keyboard), or key sounds with nothing logged (`heard_not_logged`: the candidate typing on
+/// another machine). Matched typing elsewhere in the session is what makes a silent stretch
+/// meaningful: when no keystroke is audible anywhere (noise suppression removes them) the
+/// result is inconclusive, not a flag.
+public struct KeyboardDetector: Sendable {
+    public static let id = "keyboard"
+    public let settings: Configuration.Keyboard
+
+    public init(settings: Configuration.Keyboard = .init()) { self.settings = settings }
+
+    /// - Parameters:
+    ///   - heard: presses detected in the candidate's audio (media time).
+    ///   - logged: key-down times from the event log (log clock), or nil without a log.
+    ///   - speech: the candidate's speech, where heard keystrokes are less certain.
+    public func detect(heard: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = []) -> (DetectorResult, ClockAlignment?) {
+        let heardTimes = heard.map(\.time_s)
+        var fields: [String: JSONValue] = [
+            "acoustic_keystrokes_s": JSONValue(heardTimes),
+            "acoustic_confidence": .array(heard.map { .number($0.confidence) }),
+            "logged_keystrokes": logged.map { JSONValue($0.count) } ?? .number(0),
+            "clock_offset_s": .null, "matched": .number(0), "windows": .array([]),
+        ]
+        guard let logged else {
+            return (.skipped(Self.id, "no event log: \(heard.count) keystroke(s) heard; the comparison with logged typing needs --events",
+                             fields: fields), nil)
+        }
+        guard !logged.isEmpty || !heard.isEmpty else {
+            return (.inconclusive(Self.id, "no typing in the log and none heard", fields: fields), nil)
+        }
+        let tolerance = settings.matchToleranceSeconds
+        let alignment = ClockAlignment.estimate(logged: logged, heard: heardTimes, tolerance: tolerance,
+                                                searchSeconds: settings.offsetSearchSeconds,
+                                                minimumMatched: settings.minimumMatchedKeys)
+            ?? ClockAlignment(offset_s: 0, source: "session header")
+        fields["clock_offset_s"] = .number(alignment.offset_s)
+        fields["clock_source"] = .string(alignment.source)
+        fields["clock_drift_ppm"] = .number(alignment.drift * 1e6)
+        let sortedLogged = logged.sorted()
+        let pairs = ClockAlignment.match(logged: sortedLogged, heard: heardTimes, offset: alignment.offset_s,
+                                         drift: alignment.drift, tolerance: tolerance)
+        fields["matched"] = JSONValue(pairs.count)
+        let matchedLogged = Set(pairs.map(\.loggedIndex)), matchedHeard = Set(pairs.map(\.heardIndex))
+        let loggedMedia = sortedLogged.map(alignment.mediaTime)
+
+        // Candidate windows of each kind.
+        let unheard = loggedMedia.indices.filter { !matchedLogged.contains($0) }.map { loggedMedia[$0] }
+        // Heard-but-not-logged counts only confident keystrokes outside the candidate's speech:
+        // plosives and fricatives are transients too, and an accusation needs clean evidence.
+        let talking = { (t: Double) in speech.contains { t >= $0.start_s - 0.05 && t <= $0.end_s + 0.05 } }
+        let unloggedIndexes = heard.indices.filter {
+            !matchedHeard.contains($0) && heard[$0].confidence >= settings.minimumConfidence && !talking(heardTimes[$0])
+        }
+        let unlogged = unloggedIndexes.map { heardTimes[$0] }
+        let allHeard = heardTimes, allLogged = loggedMedia
+        var windows: [(kind: String, start: Double, end: Double, count: Int, matchedInside: Int)] = []
+        for cluster in clusters(unheard) where cluster.count >= settings.minimumWindowKeys {
+            let start = cluster.first!, end = cluster.last!
+            let matchedInside = pairs.filter { alignment.mediaTime($0.logged) >= start && alignment.mediaTime($0.logged) <= end }.count
+            if Double(matchedInside) <= settings.maximumWindowMatchFraction * Double(cluster.count + matchedInside) {
+                windows.append(("logged_not_heard", start, end, cluster.count, matchedInside))
+            }
+        }
+        for cluster in clusters(unlogged) where cluster.count >= settings.minimumWindowKeys {
+            let start = cluster.first!, end = cluster.last!
+            // Typing cadence: presses a few per second, not sparse clicks through speech.
+            let gaps = zip(cluster, cluster.dropFirst()).map { $1 - $0 }.sorted()
+            guard gaps[gaps.count / 2] < 0.8 else { continue }
+            let loggedInside = allLogged.filter { $0 >= start - tolerance && $0 <= end + tolerance }.count
+            if Double(loggedInside) <= settings.maximumWindowMatchFraction * Double(cluster.count + loggedInside) {
+                windows.append(("heard_not_logged", start, end, cluster.count, loggedInside))
+            }
+        }
+        windows.sort { $0.start < $1.start }
+        fields["windows"] = .array(windows.map {
+            .object(["start_s": .number($0.start), "end_s": .number($0.end), "kind": .string($0.kind), "keys": .number(Double($0.count))])
+        })
+
+        // Is the keyboard audible at all? Logged keys heard outside the logged-not-heard windows.
+        let unheardWindows = windows.filter { $0.kind == "logged_not_heard" }
+        let outside = allLogged.indices.filter { index in !unheardWindows.contains { allLogged[index] >= $0.start && allLogged[index] <= $0.end } }
+        let heardOutside = outside.filter { matchedLogged.contains($0) }.count
+        let audibleFraction = outside.isEmpty ? 0 : Double(heardOutside) / Double(outside.count)
+        fields["audible_fraction"] = .number(audibleFraction)
+        let audible = pairs.count >= settings.minimumMatchedKeys && audibleFraction >= settings.minimumAudibleFraction
+        var flags: [EvidenceFlag] = []
+        var reportable = windows.filter { $0.kind == "heard_not_logged" }
+        if audible {
+            reportable += unheardWindows
+        } else if !unheardWindows.isEmpty && reportable.isEmpty {
+            let reason = pairs.isEmpty
+                ? "no logged keystroke is audible anywhere in the candidate's audio (noise suppression may remove key sounds), so silent typing proves nothing"
+                : String(format: "only %d logged keystrokes (%.0f%%) are audible, fewer than the %d needed to make silent stretches meaningful",
+                         pairs.count, audibleFraction * 100, settings.minimumMatchedKeys)
+            return (.inconclusive(Self.id, reason, fields: fields), alignment)
+        }
+        for window in reportable.sorted(by: { $0.start < $1.start }) {
+            let severity: Severity = window.count >= settings.highSeverityKeys ? .high
+                : window.count >= settings.mediumSeverityKeys ? .medium : .low
+            let unheardKind = window.kind == "logged_not_heard"
+            let title = unheardKind ? "\(window.count) logged keystrokes with no key sound"
+                                    : "\(window.count) keystrokes heard but not in the log"
+            let detail = unheardKind
+                ? String(format: "Between %.1f s and %.1f s the log records %d key presses that cannot be heard in the candidate's audio, while %d of %d logged keys elsewhere are heard (clock offset %.3f s from %@).",
+                         window.start, window.end, window.count, heardOutside, outside.count, alignment.offset_s, alignment.source)
+                : String(format: "Between %.1f s and %.1f s the candidate's audio has %d typing sounds at typing cadence, and the log has %d key presses there.",
+                         window.start, window.end, window.count, window.matchedInside)
+            flags.append(EvidenceFlag(detector: Self.id, severity: severity, start_s: window.start, end_s: window.end, title: title,
+                                      detail: detail, evidence: [
+                                        "kind": .string(window.kind), "keys": JSONValue(window.count),
+                                        "other_side_in_window": JSONValue(window.matchedInside),
+                                        "clock_offset_s": .number(alignment.offset_s),
+                                        "match_tolerance_s": .number(tolerance),
+                                        "minimum_window_keys": JSONValue(settings.minimumWindowKeys)]))
+        }
+        let total = max(1, allLogged.count + unlogged.count)
+        let windowKeys = reportable.reduce(0) { $0 + $1.count }
+        let score = min(1, Double(windowKeys) / Double(total) * 2)
+        let status: DetectorStatus = flags.isEmpty ? .ok : .flagged
+        if allLogged.isEmpty && heard.count < settings.minimumWindowKeys {
+            return (.inconclusive(Self.id, "no typing in the log and too little heard to compare", fields: fields), alignment)
+        }
+        let reason = String(format: "%d logged key presses, %d heard, %d matched (clock offset %.3f s from %@); %d mismatch window(s)",
+                            allLogged.count, allHeard.count, pairs.count, alignment.offset_s, alignment.source, flags.count)
+        return (DetectorResult(id: Self.id, status: status, score: flags.isEmpty ? min(score, 0.2) : max(score, 0.5),
+                               reason: reason, fields: fields, flags: flags), alignment)
+    }
+
+    /// Splits sorted times into runs with gaps under `windowGapSeconds`.
+    private func clusters(_ times: [Double]) -> [[Double]] {
+        var result: [[Double]] = []
+        for time in times.sorted() {
+            if let last = result.last?.last, time - last < settings.windowGapSeconds {
+                result[result.count - 1].append(time)
+            } else {
+                result.append([time])
+            }
+        }
+        return result
+    }
+}
