@@ -53,12 +53,12 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets (running ffmpeg and the built binary).
-        .target(name: "CandorTestSupport", path: "Tests/CandorTestSupport"),
+        .target(name: "CandorTestSupport", dependencies: ["CandorMedia"], path: "Tests/CandorTestSupport"),
         .testTarget(name: "CandorMediaTests", dependencies: ["CandorMedia", "CandorTestSupport"]),
         .testTarget(name: "CandorDSPTests", dependencies: ["CandorDSP", "CandorMedia", "CandorTestSupport"]),
         .testTarget(name: "CandorReportTests", dependencies: ["CandorReport"]),
         .testTarget(name: "CandorDetectorsTests", dependencies: ["CandorDetectors", "CandorTestSupport"]),
         .testTarget(name: "CandorEventsTests", dependencies: ["CandorEvents", "CandorTestSupport"]),
-        .testTarget(name: "CandorCLITests", dependencies: ["candor", "CandorTestSupport"]),
+        .testTarget(name: "CandorCLITests", dependencies: ["candor", "CandorMedia", "CandorTestSupport"]),
     ]
 )

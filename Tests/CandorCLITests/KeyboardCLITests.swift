@@ -1,0 +1,81 @@
+import CandorMedia
+import CandorTestSupport
+import Foundation
+import Testing
+
+/// Typing recorded through Opus (as a meeting app sends it) with an event log whose clock is
+/// 1.7 s behind the media, in four variants.
+struct TypingCase {
+    let media: String
+    let log: String
+    let presses: [Double]
+
+    static func make(_ scratch: ScratchFolder, name: String, audioFrom: Double = 3, audioTo: Double = 43,
+                     logged: (([Double]) -> [Double])? = nil, silentAudio: Bool = false) throws -> TypingCase {
+        let mix = try TypingFixture.mix(seconds: 50, speechGain: 0, seed: 11, typingFrom: audioFrom, typingTo: audioTo)
+        let wav = scratch.path("\(name).wav")
+        let writer = try SoundFileWriter(path: wav, sampleRateHz: 48000)
+        try writer.write(silentAudio ? [Float](repeating: 0, count: mix.samples.count) : mix.samples)
+        try writer.finish()
+        let media = try scratch.make("\(name).webm", ["-i", wav, "-c:a", "libopus", "-b:a", "48k"])
+        let keys = logged?(mix.presses) ?? mix.presses
+        var text = #"{"type":"session","schema":"candor.events/1","recording_start":"2026-11-02T14:00:00Z"}"# + "\n"
+        for (index, time) in keys.enumerated() {
+            let jitter = Double(index % 5 - 2) * 0.003
+            text += #"{"t":\#(String(format: "%.4f", time - 1.7 + jitter)),"type":"key","action":"down"}"# + "\n"
+        }
+        let log = scratch.path("\(name).events.jsonl")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: log))
+        return TypingCase(media: media, log: log, presses: mix.presses)
+    }
+
+    func analyze() throws -> [String: Any] {
+        let result = try Candor.run("analyze", media, "--candidate", "a:0", "--events", log, "--format", "json", "--quiet")
+        guard result.status == 0 else { throw ToolError("analyze failed: \(result.stderr)") }
+        let report = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any] ?? [:]
+        return (report["detectors"] as? [String: Any])?["keyboard"] as? [String: Any] ?? [:]
+    }
+}
+
+@Suite("Keyboard sound against the log", .enabled(if: TypingFixture.available, "needs bucklespring-data and pocketsphinx-testdata"))
+struct KeyboardCLITests {
+    @Test("honest typing through Opus: matched, clock offset within 30 ms")
+    func honest() throws {
+        let scratch = try ScratchFolder()
+        let keyboard = try TypingCase.make(scratch, name: "honest").analyze()
+        #expect(keyboard["status"] as? String == "ok", "\(keyboard["reason"] ?? "")")
+        let offset = try #require(keyboard["clock_offset_s"] as? Double)
+        #expect(abs(offset - 1.7) < 0.03, "clock offset \(offset)")
+        let logged = try #require(keyboard["logged_keystrokes"] as? Int)
+        let matched = try #require(keyboard["matched"] as? Int)
+        #expect(Double(matched) >= 0.8 * Double(logged), "\(matched) of \(logged) matched")
+    }
+
+    @Test("logged typing with no key sound is flagged")
+    func loggedNotHeard() throws {
+        let scratch = try ScratchFolder()
+        // The audio has typing only until 30 s; the log continues typing to 43 s.
+        let all = try TypingFixture.mix(seconds: 50, speechGain: 0, seed: 11, typingFrom: 3, typingTo: 43).presses
+        let cut = try TypingCase.make(scratch, name: "unheard", audioTo: 30, logged: { _ in all })
+        let result = try cut.analyze()
+        #expect(result["status"] as? String == "flagged", "\(result["reason"] ?? "")")
+        let windows = try #require(result["windows"] as? [[String: Any]])
+        #expect(windows.contains { $0["kind"] as? String == "logged_not_heard" && ($0["start_s"] as? Double ?? 0) > 29 })
+    }
+
+    @Test("typing heard but not in the log is flagged")
+    func heardNotLogged() throws {
+        let scratch = try ScratchFolder()
+        let result = try TypingCase.make(scratch, name: "unlogged", logged: { $0.filter { $0 < 25 } }).analyze()
+        #expect(result["status"] as? String == "flagged", "\(result["reason"] ?? "")")
+        let windows = try #require(result["windows"] as? [[String: Any]])
+        #expect(windows.contains { $0["kind"] as? String == "heard_not_logged" && ($0["start_s"] as? Double ?? 0) > 24 })
+    }
+
+    @Test("no keyboard audible anywhere is inconclusive")
+    func inaudible() throws {
+        let scratch = try ScratchFolder()
+        let result = try TypingCase.make(scratch, name: "silent", silentAudio: true).analyze()
+        #expect(result["status"] as? String == "inconclusive", "\(result["reason"] ?? "")")
+    }
+}

@@ -1,0 +1,102 @@
+import CandorMedia
+import Foundation
+
+/// Real key sounds from Debian's bucklespring-data (IBM Model M recordings, GPL: read at test
+/// time, never committed) and real speech from pocketsphinx-testdata.
+public enum TypingFixture {
+    public static let keyFolder = "/usr/share/buckle/wav"
+    public static let speechFolder = "/usr/share/pocketsphinx/test/data/librivox"
+
+    public static var available: Bool {
+        FileManager.default.fileExists(atPath: keyFolder) && FileManager.default.fileExists(atPath: speechFolder)
+    }
+
+    public static func load(_ path: String, rate: Int = 48000) throws -> [Float] {
+        let reader = try MediaReader(path: path, audio: [AudioRequest(source: .stream(0), sampleRateHz: rate)])
+        var samples: [Float] = []
+        while let chunk = try reader.next() { if case .audio(let block) = chunk { samples += block.samples } }
+        return samples
+    }
+
+    /// Press and release sounds per key, with each sound's onset (first sample above 20 % of its peak).
+    public static func keySounds() throws -> [(press: [Float], pressOnset: Int, release: [Float], releaseOnset: Int)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: keyFolder).filter { $0.hasSuffix("-0.wav") }.sorted()
+        return try names.prefix(40).map { name in
+            let press = try load("\(keyFolder)/\(name)")
+            let release = try load("\(keyFolder)/\(name.replacingOccurrences(of: "-0.wav", with: "-1.wav"))")
+            return (press, onset(press), release, onset(release))
+        }
+    }
+
+    public static func onset(_ x: [Float]) -> Int {
+        let peak = x.map { abs($0) }.max() ?? 0
+        return x.firstIndex { abs($0) > 0.2 * peak } ?? 0
+    }
+
+    /// `seconds` of audio at 48 kHz: bursts of typing (presses 0.12–0.4 s apart, releases
+    /// 60–130 ms after each press), with speech over part of it. Returns samples and press times.
+    public static func mix(seconds: Double, speechGain: Float = 1, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
+                    typingFrom: Double = 0.5, typingTo: Double? = nil) throws -> (samples: [Float], presses: [Double]) {
+        var generator = SeededRandom(seed: seed)
+        let rate = 48000.0
+        var out = [Float](repeating: 0, count: Int(seconds * rate))
+        // Speech: the librivox clips back to back from 1 s, at their own level.
+        if speechGain > 0 {
+            var position = Int(1 * rate)
+            for name in try FileManager.default.contentsOfDirectory(atPath: speechFolder).sorted() where name.hasSuffix(".wav") {
+                let speech = try load("\(speechFolder)/\(name)")
+                for (i, v) in speech.enumerated() where position + i < out.count { out[position + i] += v * speechGain }
+                position += speech.count + Int(0.8 * rate)
+                if position >= out.count { break }
+            }
+        }
+        let keys = try keySounds()
+        var presses: [Double] = []
+        var t = typingFrom
+        let end = min(typingTo ?? seconds, seconds) - 0.5
+        while t < end {
+            let burst = Int.random(in: 8...30, using: &generator)
+            for _ in 0..<burst where t < end {
+                let key = keys[Int.random(in: 0..<keys.count, using: &generator)]
+                let gain = Float(pow(10, Double.random(in: keyGainDB, using: &generator) / 20))
+                let pressStart = Int(t * rate) - key.pressOnset
+                for (i, v) in key.press.enumerated() where pressStart + i >= 0 && pressStart + i < out.count { out[pressStart + i] += v * gain }
+                presses.append(t)
+                let dwell = Double.random(in: 0.06...0.13, using: &generator)
+                let releaseStart = Int((t + dwell) * rate) - key.releaseOnset
+                for (i, v) in key.release.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * 0.8 }
+                t += Double.random(in: 0.15...0.4, using: &generator)
+            }
+            t += Double.random(in: 1...3, using: &generator)
+        }
+        return (out, presses)
+    }
+
+    /// Precision, recall and F1 of `found` against `truth` with ±`tolerance` one-to-one matching.
+    public static func score(_ found: [Double], _ truth: [Double], tolerance: Double = 0.03) -> (precision: Double, recall: Double, f1: Double) {
+        var used = Set<Int>()
+        var hits = 0
+        for time in found {
+            if let match = truth.indices.filter({ !used.contains($0) && abs(truth[$0] - time) <= tolerance })
+                .min(by: { abs(truth[$0] - time) < abs(truth[$1] - time) }) {
+                used.insert(match)
+                hits += 1
+            }
+        }
+        let precision = found.isEmpty ? 0 : Double(hits) / Double(found.count)
+        let recall = truth.isEmpty ? 0 : Double(hits) / Double(truth.count)
+        return (precision, recall, precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0)
+    }
+}
+
+public struct SeededRandom: RandomNumberGenerator {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed | 1 }
+    public mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}
+
