@@ -48,6 +48,7 @@ let package = Package(
                 "CandorDSP",
                 "CandorReport",
                 "CandorEvents",
+                "CandorDetectors",
                 "CandorPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -113,7 +113,7 @@ public struct Diarization: Sendable {
     }
 
     /// Zero mean and unit variance per dimension across the recording (channel normalisation).
-    static func standardised(_ vectors: [[Float]]) -> [[Float]] {
+    public static func standardised(_ vectors: [[Float]]) -> [[Float]] {
         guard let width = vectors.first?.count else { return vectors }
         var mean = [Double](repeating: 0, count: width), variance = [Double](repeating: 0, count: width)
         for v in vectors { for d in 0..<width { mean[d] += Double(v[d]) } }
@@ -127,7 +127,7 @@ public struct Diarization: Sendable {
 
     /// k-means with k = 2, restarted from deterministic farthest-point seeds; returns labels
     /// and a separation score (mean silhouette, clamped to 0…1).
-    static func twoMeans(_ vectors: [[Float]], restarts: Int) -> ([Int], Double) {
+    public static func twoMeans(_ vectors: [[Float]], restarts: Int) -> ([Int], Double) {
         let n = vectors.count, width = vectors[0].count
         func distance(_ a: [Float], _ b: [Float]) -> Float {
             var sum: Float = 0

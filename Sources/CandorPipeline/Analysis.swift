@@ -15,12 +15,15 @@ public struct AnalysisOptions: Sendable {
     public var acceptTruncated: Bool
     /// Skip malformed event-log lines (and report how many) instead of refusing the log.
     public var lenientEvents: Bool
+    /// Voiceprints of earlier interviews to compare the candidate with.
+    public var references: [String]
     public var toolVersion: String
 
     public init(media: String, events: String? = nil, interviewer: SourceSpec? = nil, candidate: SourceSpec? = nil,
                 configuration: Configuration = .defaults, acceptTruncated: Bool = false, lenientEvents: Bool = false,
-                toolVersion: String = "dev") {
+                references: [String] = [], toolVersion: String = "dev") {
         self.lenientEvents = lenientEvents
+        self.references = references
         self.media = media
         self.events = events
         self.interviewer = interviewer
@@ -36,7 +39,16 @@ public struct AnalysisOptions: Sendable {
 public enum Analysis {
     /// Runs the analysis. `progress` receives the fraction of the media decoded (0…1).
     public static func run(_ options: AnalysisOptions, progress: ((Double) -> Void)? = nil) throws -> Report {
+        try analyse(options, progress: progress).report
+    }
+
+    /// Runs the analysis and also returns the candidate's voiceprint (nil without enough speech).
+    public static func analyse(_ options: AnalysisOptions, progress: ((Double) -> Void)? = nil) throws
+        -> (report: Report, voiceprint: Voiceprint?) {
         let configuration = options.configuration
+        let references = try options.references.map { path in
+            VoiceDetector.Reference(path: path, voiceprint: try Voiceprint.load(path: path))
+        }
         // The event log is parsed once, before any decoding, so a bad log fails fast.
         let log = try options.events.map { try NativeFormat.read(path: $0, lenient: options.lenientEvents) }
         let info = try Probe.describe(options.media, acceptTruncated: options.acceptTruncated)
@@ -155,15 +167,32 @@ public enum Analysis {
         results.append(LatencyDetector(settings: configuration.latency).detect(turns: turns, questions: questions,
                                                                              rolesFrom: assignment.source.rawValue))
 
+        // Voice: the candidate's own track, or the candidate's diarized turns in the mixed source.
+        var voiceprint: Voiceprint?
+        let candidateSource = features["candidate"] ?? features["mixed"]
+        if let candidateSource {
+            let spans = features["candidate"] != nil
+                ? candidateSource.speech.map { $0.start_s...$0.end_s }
+                : turns.filter { $0.speaker == "candidate" }.map { $0.start_s...$0.end_s }
+            let (voice, print) = VoiceDetector(settings: configuration.voice)
+                .detect(features: candidateSource, spans: spans, references: references, toolVersion: options.toolVersion,
+                        media: options.media)
+            results.append(voice)
+            voiceprint = print
+        } else {
+            results.append(.skipped(VoiceDetector.id, "no candidate audio source"))
+        }
+
         let mediaDuration = duration > 0 ? duration : features.values.map { $0.time(ofFrame: max(0, $0.frameCount - 1)) }.max() ?? 0
         var timeline = Report.Timeline(turns: turns.map { Report.Timeline.Turn(speaker: $0.speaker, start_s: $0.start_s, end_s: $0.end_s) })
         timeline.keystrokesHeard_s = heard.map(\.time_s)
         timeline.keystrokesLogged_s = (log?.keyDownTimes ?? []).map(clock.mediaTime)
         timeline.questions = questions.map { [$0.lowerBound, $0.upperBound] }
-        return Report(toolVersion: options.toolVersion,
+        let report = Report(toolVersion: options.toolVersion,
                       input: Report.Input(media: options.media, events: options.events, duration_s: mediaDuration,
                                           roles: roles, warnings: warnings),
                       detectors: results, timeline: timeline, thresholds: configuration.json)
+        return (report, voiceprint)
     }
 
     static func speechSettings(_ configuration: Configuration) -> SpeechFeatureSettings {

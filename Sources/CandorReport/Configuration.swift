@@ -107,9 +107,46 @@ public struct Configuration: Sendable, Equatable, Codable {
         ]
     }
 
+    public struct Voice: Sendable, Equatable, Codable {
+        /// Each voice must hold at least this much of the candidate's speech to be flagged.
+        public var minimumVoiceSeconds: Double = 20
+        /// Less candidate speech than this is inconclusive.
+        public var minimumSpeechSeconds: Double = 30
+        /// Speaker-embedding window, in seconds of speech (windows do not overlap).
+        public var windowSeconds: Double = 3
+        /// A change of voice needs the two sides to differ by this effect size: the mean
+        /// difference of their speaker statistics in units of the session's own
+        /// window-to-window spread (≈ standard deviations)…
+        public var minimumEffect: Double = 1.0
+        /// …and to be significant at this level against the session's own null: the same
+        /// statistic on the session's windows in shuffled order (a permutation test, which
+        /// calibrates the change-point penalty per session).
+        public var maximumPValue: Double = 0.01
+        /// Shuffles in the permutation test.
+        public var permutations: Int = 300
+        /// Same-speaker threshold on the voiceprint similarity (0…1) for --reference.
+        public var referenceThreshold: Double = 0.8
+        public init() {}
+        enum CodingKeys: String, CodingKey {
+            case minimumVoiceSeconds = "minimum_voice_s", minimumSpeechSeconds = "minimum_speech_s"
+            case windowSeconds = "window_s", minimumEffect = "minimum_effect", maximumPValue = "maximum_p_value"
+            case permutations = "permutations", referenceThreshold = "reference_threshold"
+        }
+        public static let documentation: [String: String] = [
+            "minimum_voice_s": "each of two voices must hold this much candidate speech to be flagged (s)",
+            "minimum_speech_s": "less candidate speech is inconclusive (s)",
+            "window_s": "speaker-embedding window, in seconds of speech (windows do not overlap)",
+            "minimum_effect": "a change of voice needs the two sides' speaker statistics to differ by this many within-session standard deviations",
+            "maximum_p_value": "…and a permutation-test p-value at most this (the session's own windows, shuffled)",
+            "permutations": "shuffles in the permutation test",
+            "reference_threshold": "voiceprint similarity (0–1) at or above which --reference is the same speaker",
+        ]
+    }
+
     public var speech = Speech()
     public var latency = Latency()
     public var keyboard = Keyboard()
+    public var voice = Voice()
 
     public init() {}
 
@@ -119,7 +156,7 @@ public struct Configuration: Sendable, Equatable, Codable {
     public static var documentation: [(section: String, key: String, text: String)] {
         var rows: [(String, String, String)] = []
         for (section, docs) in [("speech", Speech.documentation), ("latency", Latency.documentation),
-                                ("keyboard", Keyboard.documentation)] {
+                                ("keyboard", Keyboard.documentation), ("voice", Voice.documentation)] {
             for key in docs.keys.sorted() { rows.append((section, key, docs[key]!)) }
         }
         return rows
@@ -192,6 +229,7 @@ public struct Configuration: Sendable, Equatable, Codable {
 
     private static func isIntegerKey(_ keyPath: String) -> Bool {
         keyPath.hasSuffix("minimum_pairs") || keyPath.hasSuffix("_count") || keyPath.hasSuffix("_keys")
+            || keyPath.hasSuffix("permutations")
     }
 
     private static func typeName(_ value: JSONValue) -> String {

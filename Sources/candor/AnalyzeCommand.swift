@@ -1,4 +1,5 @@
 import ArgumentParser
+import CandorDetectors
 import CandorEvents
 import CandorMedia
 import CandorPipeline
@@ -49,6 +50,11 @@ struct AnalyzeCommand: ParsableCommand {
                                valueName: "WHEN"))
     var failOn: FailOn?
 
+    @Option(name: .customLong("reference"),
+            help: ArgumentHelp("A voiceprint of an earlier interview (candor voiceprint) to compare the candidate with; repeatable.",
+                               valueName: "FILE"))
+    var references: [String] = []
+
     @Flag(name: .customLong("accept-truncated"), help: "Analyse what a cut-short recording holds instead of refusing it.")
     var acceptTruncated = false
 
@@ -82,7 +88,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let options = AnalysisOptions(media: media, events: events, interviewer: roles.interviewerSpec,
                                       candidate: roles.candidateSpec, configuration: configuration,
-                                      acceptTruncated: acceptTruncated, lenientEvents: lenientEvents,
+                                      acceptTruncated: acceptTruncated, lenientEvents: lenientEvents, references: references,
                                       toolVersion: CandorCommand.version)
         let progress = ProgressDisplay(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let report: Report

@@ -1,5 +1,8 @@
 import ArgumentParser
+import CandorDetectors
+import CandorEvents
 import CandorMedia
+import CandorReport
 import Foundation
 
 /// `candor`: forensic analysis of recorded remote job interviews.
@@ -17,7 +20,7 @@ struct CandorCommand: ParsableCommand {
             Exit status: 0 done; 1 --fail-on met; 2 usage error; 3 unreadable or invalid input.
             """,
         version: version,
-        subcommands: [AnalyzeCommand.self, ProbeCommand.self, ExtractCommand.self, FeaturesCommand.self, EventsCommand.self, ConfigCommand.self]
+        subcommands: [AnalyzeCommand.self, ProbeCommand.self, ExtractCommand.self, FeaturesCommand.self, EventsCommand.self, VoiceprintCommand.self, ConfigCommand.self]
     )
 
     /// Runs the command and maps errors to DESIGN.md's exit statuses: 2 for usage errors
@@ -32,6 +35,15 @@ struct CandorCommand: ParsableCommand {
         } catch let error as CLIError {
             CLIOutput.error(error.message)
             Foundation.exit(error.status)
+        } catch let error as EventLogError {
+            CLIOutput.error(error.description)
+            Foundation.exit(ExitStatus.invalidInput)
+        } catch let error as Voiceprint.LoadError {
+            CLIOutput.error(error.description)
+            Foundation.exit(ExitStatus.invalidInput)
+        } catch let error as Configuration.LoadError {
+            CLIOutput.error(error.description)
+            Foundation.exit(ExitStatus.invalidInput)
         } catch let error as SourceSpec.ParseError {
             CLIOutput.error(error.description)
             Foundation.exit(ExitStatus.usage)

@@ -1,0 +1,98 @@
+import CandorTestSupport
+import Foundation
+import Testing
+
+/// Synthetic voices from espeak-ng (GPL: generated at test time, never committed).
+enum Voices {
+    static let text = """
+        In my last role I worked on a payment service that handled several thousand requests per second. \
+        The hardest problem was a race condition in the retry logic, which sometimes charged a customer twice. \
+        I reproduced it with a load test, added idempotency keys, and wrote a migration that backfilled them for old \
+        transactions. After that we saw no duplicate charges for six months. I also mentored two junior engineers and \
+        ran our weekly design review, where we discussed trade offs between consistency and availability, and how to \
+        roll out schema changes safely.
+        """
+
+    static var available: Bool { Tools.which("espeak-ng") != nil && Tools.which("ffmpeg") != nil }
+
+    /// About 65 s of `voice` reading the text twice, 16 kHz WAV.
+    static func speak(_ scratch: ScratchFolder, _ voice: String) throws -> String {
+        let path = scratch.path("\(voice).wav")
+        let result = try Tools.run(Tools.which("espeak-ng")!, ["-v", voice, "-s", "165", "-w", path, text + " " + text])
+        guard result.status == 0 else { throw ToolError("espeak-ng failed: \(result.stderr)") }
+        return path
+    }
+
+    static func duration(_ path: String) throws -> Double {
+        Double(try Tools.ffmpegSamples(path).count) / 16000
+    }
+
+    static func voice(_ media: String, _ extra: [String] = []) throws -> [String: Any] {
+        let result = try Candor.run(["analyze", media, "--candidate", "a:0", "--format", "json", "--quiet"] + extra)
+        guard result.status == 0 else { throw ToolError("analyze failed: \(result.stderr)") }
+        let report = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any] ?? [:]
+        return (report["detectors"] as? [String: Any])?["voice"] as? [String: Any] ?? [:]
+    }
+}
+
+@Suite("Voice consistency", .enabled(if: Voices.available, "needs espeak-ng and ffmpeg (make test installs them)"))
+struct VoiceCLITests {
+    @Test("a swap between two male voices is caught near the boundary")
+    func swap() throws {
+        let scratch = try ScratchFolder()
+        let first = try Voices.speak(scratch, "en-us+m3"), second = try Voices.speak(scratch, "en-gb+m5")
+        let boundary = try Voices.duration(first)
+        let media = try scratch.make("swap.mkv", ["-i", first, "-i", second, "-filter_complex", "[0:a][1:a]concat=n=2:v=0:a=1[a]",
+                                                  "-map", "[a]", "-c:a", "libopus", "-b:a", "32k"])
+        let voice = try Voices.voice(media)
+        #expect(voice["status"] as? String == "flagged", "\(voice["reason"] ?? "")")
+        let changes = try #require(voice["change_points_s"] as? [Double])
+        #expect(changes.contains { abs($0 - boundary) < 5 }, "change points \(changes), swap at \(boundary)")
+        let segments = try #require(voice["segments"] as? [[String: Any]])
+        #expect(Set(segments.compactMap { $0["speaker"] as? String }).count == 2)
+    }
+
+    @Test("one voice throughout, across a 12 dB level drop and added noise, is not flagged")
+    func oneVoice() throws {
+        let scratch = try ScratchFolder()
+        let speech = try Voices.speak(scratch, "en-us+m3")
+        let media = try scratch.make("one.mkv", [
+            "-i", speech, "-i", speech, "-f", "lavfi", "-t", "70", "-i", "anoisesrc=color=pink:amplitude=0.004:sample_rate=16000",
+            "-filter_complex", "[1:a]volume=0.25[quiet];[quiet][2:a]amix=inputs=2:normalize=0:duration=first[noisy];[0:a][noisy]concat=n=2:v=0:a=1[a]",
+            "-map", "[a]", "-c:a", "libopus", "-b:a", "32k",
+        ])
+        let voice = try Voices.voice(media)
+        #expect(voice["status"] as? String == "ok", "\(voice["reason"] ?? "")")
+        #expect((voice["change_points_s"] as? [Double])?.isEmpty == true)
+    }
+
+    @Test("voiceprints: the same voice matches an earlier interview, another voice does not")
+    func voiceprints() throws {
+        let scratch = try ScratchFolder()
+        let earlier = try Voices.speak(scratch, "en-us+m3"), other = try Voices.speak(scratch, "en-us+f2")
+        let print = scratch.path("earlier.voiceprint.json")
+        let made = try Candor.run("voiceprint", earlier, "--candidate", "a:0", "-o", print)
+        #expect(made.status == 0, "\(made.stderr)")
+        let file = try String(contentsOfFile: print, encoding: .utf8)
+        #expect(file.contains("candor.voiceprint/1") && !file.contains("samples"))
+        let quieter = try scratch.make("later.m4a", ["-i", earlier, "-af", "volume=0.3", "-c:a", "aac"])
+        let same = try Voices.voice(quieter, ["--reference", print])
+        let sameRefs = try #require(same["references"] as? [[String: Any]])
+        #expect(sameRefs.first?["same_speaker"] as? Bool == true, "\(sameRefs)")
+        let different = try Voices.voice(other, ["--reference", print])
+        let otherRefs = try #require(different["references"] as? [[String: Any]])
+        #expect(otherRefs.first?["same_speaker"] as? Bool == false, "\(otherRefs)")
+        #expect(different["status"] as? String == "flagged")
+        // A file that is not a voiceprint is refused by name.
+        let bad = try Candor.run("analyze", earlier, "--candidate", "a:0", "--reference", earlier)
+        #expect(bad.status == 3 && bad.stderr.contains("is not a candor.voiceprint/1 file"), "\(bad.stderr)")
+    }
+
+    @Test("too little candidate speech is inconclusive")
+    func tooLittle() throws {
+        let result = try Candor.run("analyze", Candor.sample, "--format", "json")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+        let voice = try #require((report["detectors"] as? [String: Any])?["voice"] as? [String: Any])
+        #expect(voice["status"] as? String == "inconclusive")
+    }
+}
