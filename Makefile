@@ -24,10 +24,13 @@ test: deps-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-# Installs what is missing, builds in release mode, and runs Candor on the bundled sample.
+# Installs what is missing, builds in release mode, and analyses the bundled sample interview,
+# writing the HTML and JSON reports to out/.
 demo: release
+	@mkdir -p out
 	$(CANDOR_RELEASE) probe $(SAMPLE)
-	$(CANDOR_RELEASE) extract $(SAMPLE)
+	$(CANDOR_RELEASE) analyze $(SAMPLE) --html out/sample-report.html --json out/sample-report.json
+	@echo "HTML report: out/sample-report.html"
 
 # Speed and memory against ffmpeg on the same files (not a test; see bench/README.md).
 bench: release deps-test
