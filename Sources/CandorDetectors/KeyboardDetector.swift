@@ -124,8 +124,9 @@ public struct KeyboardDetector: Sendable {
         let windowKeys = reportable.reduce(0) { $0 + $1.count }
         let score = min(1, Double(windowKeys) / Double(total) * 2)
         let status: DetectorStatus = flags.isEmpty ? .ok : .flagged
-        if allLogged.isEmpty && heard.count < settings.minimumWindowKeys {
-            return (.inconclusive(Self.id, "no typing in the log and too little heard to compare", fields: fields), alignment)
+        if flags.isEmpty && pairs.count < settings.minimumMatchedKeys {
+            return (.inconclusive(Self.id, String(format: "%d logged key presses and %d heard, %d matched: too little typing to compare (at least %d matched keys are needed)",
+                                                  allLogged.count, allHeard.count, pairs.count, settings.minimumMatchedKeys), fields: fields), alignment)
         }
         let reason = String(format: "%d logged key presses, %d heard, %d matched (clock offset %.3f s from %@); %d mismatch window(s)",
                             allLogged.count, allHeard.count, pairs.count, alignment.offset_s, alignment.source, flags.count)

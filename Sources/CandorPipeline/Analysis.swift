@@ -15,6 +15,8 @@ public struct AnalysisOptions: Sendable {
     public var acceptTruncated: Bool
     /// Skip malformed event-log lines (and report how many) instead of refusing the log.
     public var lenientEvents: Bool
+    /// The event log's format (`auto` detects it).
+    public var eventsFormat: EventLogFormat = .auto
     /// Voiceprints of earlier interviews to compare the candidate with.
     public var references: [String]
     public var toolVersion: String
@@ -50,7 +52,7 @@ public enum Analysis {
             VoiceDetector.Reference(path: path, voiceprint: try Voiceprint.load(path: path))
         }
         // The event log is parsed once, before any decoding, so a bad log fails fast.
-        let log = try options.events.map { try NativeFormat.read(path: $0, lenient: options.lenientEvents) }
+        let log = try options.events.map { try EventLogReader.read(path: $0, format: options.eventsFormat, lenient: options.lenientEvents) }
         let info = try Probe.describe(options.media, acceptTruncated: options.acceptTruncated)
         let assignment = try RoleAssignment.resolve(info: info, interviewer: options.interviewer, candidate: options.candidate)
         var sources: [(String, SourceSpec)] = []
@@ -166,6 +168,8 @@ public enum Analysis {
         let questions = (log?.questions ?? []).map { clock.mediaTime($0.start_s)...max(clock.mediaTime($0.start_s), clock.mediaTime($0.end_s)) }
         results.append(LatencyDetector(settings: configuration.latency).detect(turns: turns, questions: questions,
                                                                              rolesFrom: assignment.source.rawValue))
+
+        results.append(TypingDetector(settings: configuration.typing).detect(log: log, mediaTime: clock.mediaTime))
 
         // Voice: the candidate's own track, or the candidate's diarized turns in the mixed source.
         var voiceprint: Voiceprint?

@@ -143,10 +143,48 @@ public struct Configuration: Sendable, Equatable, Codable {
         ]
     }
 
+    public struct Typing: Sendable, Equatable, Codable {
+        /// An insert of at least this many characters is a paste worth reporting.
+        public var largePasteCharacters: Int = 40
+        /// A large paste this soon after a question starts or ends is medium severity.
+        public var pasteAfterQuestionSeconds: Double = 60
+        /// Rhythm checks need at least this many keys.
+        public var minimumKeys: Int = 50
+        /// Inter-key intervals with a coefficient of variation below this are scripted (human typing: about 0.5–1).
+        public var scriptedMaximumCV: Double = 0.15
+        /// Key hold times with a coefficient of variation below this are synthetic.
+        public var holdMaximumCV: Double = 0.1
+        /// This fraction of intervals within 1 ms of a multiple of 10 or 12 ms is a timer, not a hand.
+        public var timerLockFraction: Double = 0.8
+        /// Median inter-key interval changing by this factor between the first and last third of
+        /// the typing (with a two-sample test at p < 0.001) is a change of typist.
+        public var rhythmChangeRatio: Double = 1.6
+        /// Out-of-focus time during open questions at or above this is medium severity (s).
+        public var focusLostMediumSeconds: Double = 30
+        public init() {}
+        enum CodingKeys: String, CodingKey {
+            case largePasteCharacters = "large_paste_chars", pasteAfterQuestionSeconds = "paste_after_question_s"
+            case minimumKeys = "minimum_keys", scriptedMaximumCV = "scripted_maximum_cv", holdMaximumCV = "hold_maximum_cv"
+            case timerLockFraction = "timer_lock_fraction", rhythmChangeRatio = "rhythm_change_ratio"
+            case focusLostMediumSeconds = "focus_lost_medium_s"
+        }
+        public static let documentation: [String: String] = [
+            "large_paste_chars": "inserts of at least this many characters are reported as pastes",
+            "paste_after_question_s": "a large paste this soon after a question is medium severity (s)",
+            "minimum_keys": "rhythm checks need at least this many key presses",
+            "scripted_maximum_cv": "inter-key interval variation (CV) below this is scripted typing (humans: ~0.5–1)",
+            "hold_maximum_cv": "key hold-time variation (CV) below this is synthetic",
+            "timer_lock_fraction": "this share of intervals on a 10/12 ms grid is a timer, not a hand",
+            "rhythm_change_ratio": "median interval changing by this factor between first and last third of typing is a change of typist",
+            "focus_lost_medium_s": "time out of the coding window while questions are open, medium severity from (s)",
+        ]
+    }
+
     public var speech = Speech()
     public var latency = Latency()
     public var keyboard = Keyboard()
     public var voice = Voice()
+    public var typing = Typing()
 
     public init() {}
 
@@ -156,7 +194,8 @@ public struct Configuration: Sendable, Equatable, Codable {
     public static var documentation: [(section: String, key: String, text: String)] {
         var rows: [(String, String, String)] = []
         for (section, docs) in [("speech", Speech.documentation), ("latency", Latency.documentation),
-                                ("keyboard", Keyboard.documentation), ("voice", Voice.documentation)] {
+                                ("keyboard", Keyboard.documentation), ("voice", Voice.documentation),
+                                ("typing", Typing.documentation)] {
             for key in docs.keys.sorted() { rows.append((section, key, docs[key]!)) }
         }
         return rows
@@ -229,7 +268,7 @@ public struct Configuration: Sendable, Equatable, Codable {
 
     private static func isIntegerKey(_ keyPath: String) -> Bool {
         keyPath.hasSuffix("minimum_pairs") || keyPath.hasSuffix("_count") || keyPath.hasSuffix("_keys")
-            || keyPath.hasSuffix("permutations")
+            || keyPath.hasSuffix("permutations") || keyPath.hasSuffix("_chars")
     }
 
     private static func typeName(_ value: JSONValue) -> String {

@@ -58,6 +58,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("accept-truncated"), help: "Analyse what a cut-short recording holds instead of refusing it.")
     var acceptTruncated = false
 
+    @Option(name: .customLong("events-format"),
+            help: ArgumentHelp("The event log's format: native (candor.events/1), asciicast, rrweb, or auto.", valueName: "FORMAT"))
+    var eventsFormat: EventLogFormat = .auto
+
     @Flag(name: .customLong("lenient-events"), help: "Skip malformed event-log lines (the report counts them) instead of refusing the log.")
     var lenientEvents = false
 
@@ -86,10 +90,11 @@ struct AnalyzeCommand: ParsableCommand {
         if let events, !FileManager.default.fileExists(atPath: events) {
             throw CLIError.input("'\(events)': no such event log; check the path")
         }
-        let options = AnalysisOptions(media: media, events: events, interviewer: roles.interviewerSpec,
+        var options = AnalysisOptions(media: media, events: events, interviewer: roles.interviewerSpec,
                                       candidate: roles.candidateSpec, configuration: configuration,
                                       acceptTruncated: acceptTruncated, lenientEvents: lenientEvents, references: references,
                                       toolVersion: CandorCommand.version)
+        options.eventsFormat = eventsFormat
         let progress = ProgressDisplay(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let report: Report
         do { report = try Analysis.run(options) { progress.update(fraction: $0) } } catch let error as EventLogError {

@@ -17,8 +17,12 @@ struct EventsCommand: ParsableCommand {
         @Flag(name: .customLong("lenient-events"), help: "Skip malformed lines (and count them) instead of failing.")
         var lenient = false
 
+        @Option(name: .customLong("events-format"),
+                help: ArgumentHelp("native (candor.events/1), asciicast, rrweb, or auto.", valueName: "FORMAT"))
+        var format: EventLogFormat = .auto
+
         func read() throws -> EventLog {
-            do { return try NativeFormat.read(path: log, lenient: lenient) } catch let error as EventLogError {
+            do { return try EventLogReader.read(path: log, format: format, lenient: lenient) } catch let error as EventLogError {
                 throw CLIError.input(error.description)
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CandorEvents
 import CandorMedia
 
 /// `--interviewer` / `--candidate`, shared by every command that picks audio sources.
@@ -19,3 +20,5 @@ struct RoleOptions: ParsableArguments {
     var interviewerSpec: SourceSpec? { interviewer.flatMap { try? SourceSpec(parsing: $0) } }
     var candidateSpec: SourceSpec? { candidate.flatMap { try? SourceSpec(parsing: $0) } }
 }
+
+extension EventLogFormat: ExpressibleByArgument {}
