@@ -12,7 +12,7 @@ public struct SpeechFeatureSettings: Sendable, Equatable {
     public var melMaxHz: Double = 7600
     public var mfccCount = 20
     /// Speech band for the level that drives speech activity.
-    public var speechBandHz: ClosedRange<Double> = 300...3400
+    public var speechBandHz: ClosedRange<Double> = 300...7600
     public var pitchMinHz: Double = 60
     public var pitchMaxHz: Double = 500
     /// Pitch is measured every this many frames (1 = every frame).

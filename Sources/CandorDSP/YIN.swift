@@ -2,7 +2,8 @@ import Foundation
 
 /// One pitch measurement.
 public struct PitchEstimate: Sendable, Equatable {
-    /// Fundamental frequency in Hz (0 when unvoiced).
+    /// Fundamental frequency in Hz: the best period even when the frame is judged unvoiced
+    /// (0 only for silence).
     public var f0Hz: Float
     /// Whether the frame is judged voiced (YIN's aperiodicity under the threshold).
     public var voiced: Bool
@@ -138,6 +139,6 @@ public final class YIN {
             if denominator > 0 { refined += 0.5 * (a - c) / denominator }
         }
         let f0 = Float(sampleRateHz / refined)
-        return PitchEstimate(f0Hz: voiced ? f0 : 0, voiced: voiced, aperiodicity: difference[chosen])
+        return PitchEstimate(f0Hz: f0, voiced: voiced, aperiodicity: difference[chosen])
     }
 }

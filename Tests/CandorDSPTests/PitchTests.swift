@@ -1,4 +1,5 @@
 import CandorDSP
+import CandorTestSupport
 import Foundation
 import Testing
 
@@ -55,5 +56,35 @@ struct PitchTests {
         for (estimate, expected) in zip(ours, reference) {
             #expect(abs(Double(estimate.f0Hz) - expected) / expected < 0.02, "\(estimate.f0Hz) vs \(expected)")
         }
+    }
+
+    /// Real voiced speech (pocketsphinx-testdata, read at test time) against librosa.yin on the
+    /// steady voiced frames (Fixtures/yin_speech_reference.json).
+    @Test("real voiced speech agrees with librosa.yin",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/pocketsphinx/test/data/cards"), "needs pocketsphinx-testdata"))
+    func realSpeech() throws {
+        let reference = try Signals.fixture("yin_speech_reference.json")
+        let clips = try #require(reference["clips"] as? [String: [[Double]]])
+        var total = 0, within = 0, withinTwo = 0, voiced = 0
+        for (name, frames) in clips {
+            let samples = try TypingFixture.load("/usr/share/pocketsphinx/test/data/\(name)", rate: 16000)
+            let ours = try track(samples)
+            for frame in frames {
+                let index = Int(frame[0]), expected = frame[1]
+                guard index < ours.count else { continue }
+                total += 1
+                let error = abs(Double(ours[index].f0Hz) - expected) / expected
+                if error < 0.01 { within += 1 }
+                if error < 0.02 { withinTwo += 1 }
+                if ours[index].voiced { voiced += 1 }
+            }
+        }
+        #expect(total > 100)
+        // librosa 0.11's yin integrates over the whole 1024-sample frame and ours over its first
+        // half plus the lag, so on real speech, whose pitch is never quite still, the two differ
+        // by slightly over 1 % on some frames. Measured: 83 % within 1 %, see the print.
+        #expect(Double(within) / Double(total) >= 0.8, "\(within) of \(total) steady voiced frames within 1 %")
+        #expect(Double(withinTwo) / Double(total) >= 0.95, "\(withinTwo) of \(total) steady voiced frames within 2 %")
+        print("YIN on real speech: \(within) of \(total) steady voiced frames within 1 % of librosa.yin, \(withinTwo) within 2 %; \(voiced) judged voiced")
     }
 }

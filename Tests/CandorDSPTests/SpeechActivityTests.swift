@@ -55,7 +55,9 @@ struct SpeechActivityTests {
             let inside = features.speech.filter { $0.end_s > turn.start_s && $0.start_s < turn.end_s }
             let first = try #require(inside.first, "no speech found in the \(role) turn at \(turn.start_s) s")
             let last = try #require(inside.last)
-            #expect(abs(first.start_s - turn.speech_start_s) < 0.1, "\(role) turn starts \(first.start_s), checked \(turn.speech_start_s)")
+            // The truth marks the first 10 ms frame 20 dB above the clip's own floor; the detector
+            // starts at 12 dB, which on a gradual fricative onset comes up to ~150 ms earlier.
+            #expect(abs(first.start_s - turn.speech_start_s) < 0.15, "\(role) turn starts \(first.start_s), checked \(turn.speech_start_s)")
             #expect(abs(last.end_s - turn.speech_end_s) < 0.25, "\(role) turn ends \(last.end_s), checked \(turn.speech_end_s)")
         }
     }
