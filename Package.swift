@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "CandorReportTests", dependencies: ["CandorReport"]),
         .testTarget(name: "CandorDetectorsTests", dependencies: ["CandorDetectors", "CandorTestSupport"]),
         .testTarget(name: "CandorEventsTests", dependencies: ["CandorEvents", "CandorTestSupport"]),
+        .testTarget(name: "CandorPipelineTests", dependencies: ["CandorPipeline", "CandorReport", "CandorTestSupport"]),
         .testTarget(name: "CandorCLITests", dependencies: ["candor", "CandorMedia", "CandorTestSupport"]),
     ]
 )

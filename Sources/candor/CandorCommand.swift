@@ -2,6 +2,7 @@ import ArgumentParser
 import CandorDetectors
 import CandorEvents
 import CandorMedia
+import CandorPipeline
 import CandorReport
 import Foundation
 
@@ -20,7 +21,7 @@ struct CandorCommand: ParsableCommand {
             Exit status: 0 done; 1 --fail-on met; 2 usage error; 3 unreadable or invalid input.
             """,
         version: version,
-        subcommands: [AnalyzeCommand.self, ProbeCommand.self, ExtractCommand.self, FeaturesCommand.self, EventsCommand.self, VoiceprintCommand.self, ConfigCommand.self]
+        subcommands: [AnalyzeCommand.self, ProbeCommand.self, ExtractCommand.self, FeaturesCommand.self, EventsCommand.self, VoiceprintCommand.self, EvaluateCommand.self, ConfigCommand.self]
     )
 
     /// Runs the command and maps errors to DESIGN.md's exit statuses: 2 for usage errors
@@ -42,6 +43,9 @@ struct CandorCommand: ParsableCommand {
             CLIOutput.error(error.description)
             Foundation.exit(ExitStatus.invalidInput)
         } catch let error as Configuration.LoadError {
+            CLIOutput.error(error.description)
+            Foundation.exit(ExitStatus.invalidInput)
+        } catch let error as Manifest.LoadError {
             CLIOutput.error(error.description)
             Foundation.exit(ExitStatus.invalidInput)
         } catch let error as SourceSpec.ParseError {

@@ -146,3 +146,26 @@ struct AnalyzeCLITests {
         #expect(relayedLatency?["status"] as? String == "flagged")
     }
 }
+
+@Suite("candor evaluate")
+struct EvaluateCLITests {
+    @Test("table, JSON and sweep on a one-case manifest; bad manifests exit 3 naming the case")
+    func evaluate() throws {
+        let scratch = try ScratchFolder()
+        try FileManager.default.copyItem(atPath: Candor.sample, toPath: scratch.path("honest.mkv"))
+        let manifest = #"{"schema": "candor.manifest/1", "cases": [{"id": "honest", "media": "honest.mkv", "labels": {"latency": "ok"}}]}"#
+        try Data(manifest.utf8).write(to: scratch.url.appendingPathComponent("m.json"))
+        let result = try Candor.run("evaluate", scratch.path("m.json"), "--json", scratch.path("metrics.json"), "--sweep",
+                                    "--sweep-output", scratch.path("tuned.json"), "--quiet")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.text.contains("latency        1   0   0   1   0"), "\(result.text)")
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("metrics.json")))) as? [String: Any])
+        #expect(metrics["schema"] as? String == "candor.evaluation/1")
+        let check = try Candor.run("config", "check", scratch.path("tuned.json"))
+        #expect(check.status == 0, "the sweep writes a valid configuration: \(check.stderr)")
+        try Data(#"{"schema": "candor.manifest/1", "cases": [{"id": "gone", "media": "nope.mkv"}]}"#.utf8)
+            .write(to: scratch.url.appendingPathComponent("bad.json"))
+        let bad = try Candor.run("evaluate", scratch.path("bad.json"))
+        #expect(bad.status == 3 && bad.stderr.contains("case 'gone': media 'nope.mkv' does not exist"), "\(bad.stderr)")
+    }
+}
