@@ -33,7 +33,14 @@ public struct Diarization: Sendable {
             let turns = features.speech.map { SpeakerTurn(speaker: "speaker 1", start_s: $0.start_s, end_s: $0.end_s) }
             return Result(turns: turns, separation: 0, speechSeconds: ["speaker 1": features.speechSeconds])
         }
-        let vectors = Diarization.standardised(windows.map(\.embedding))
+        // Missing pitch takes the mean of the windows that have one.
+        var embeddings = windows.map(\.embedding)
+        if let pitch = embeddings.first?.indices.last {
+            let known = embeddings.map { $0[pitch] }.filter { $0.isFinite }
+            let mean = known.isEmpty ? 0 : known.reduce(0, +) / Float(known.count)
+            for i in embeddings.indices where !embeddings[i][pitch].isFinite { embeddings[i][pitch] = mean }
+        }
+        let vectors = Diarization.standardised(embeddings)
         let (labels, separation) = Diarization.twoMeans(vectors, restarts: settings.restarts)
 
         // Frame labels: vote of the windows covering each speech frame.
@@ -86,7 +93,8 @@ public struct Diarization: Sendable {
         return windows
     }
 
-    /// Mean and standard deviation of MFCC 1…n (c0, the loudness, left out).
+    /// Mean and standard deviation of MFCC 1…n (c0, the loudness, left out), and the median
+    /// log-F0 of the voiced frames (the session mean where a window has too few).
     static func embedding(_ features: SpeechFeatures, frames: ClosedRange<Int>) -> [Float] {
         let width = features.mfccCount
         var mean = [Double](repeating: 0, count: width - 1)
@@ -109,6 +117,8 @@ public struct Diarization: Sendable {
             let m = mean[c] / n
             result.append(Float(max(0, square[c] / n - m * m).squareRoot()))
         }
+        let pitches = frames.compactMap { features.f0Hz[$0] > 0 ? log(Double(features.f0Hz[$0])) : nil }.sorted()
+        result.append(pitches.count >= 5 ? Float(pitches[pitches.count / 2]) : .nan)
         return result
     }
 

@@ -50,32 +50,33 @@ public struct KeyboardDetector: Sendable {
         let matchedLogged = Set(pairs.map(\.loggedIndex)), matchedHeard = Set(pairs.map(\.heardIndex))
         let loggedMedia = sortedLogged.map(alignment.mediaTime)
 
-        // Candidate windows of each kind.
-        let unheard = loggedMedia.indices.filter { !matchedLogged.contains($0) }.map { loggedMedia[$0] }
+        // Candidate windows of each kind: runs of consecutive unmatched keys (in time order,
+        // gaps under `windowGapSeconds`), broken by any matched key, so misses scattered through
+        // well-heard typing never bridge into a genuinely silent stretch.
+        let talking = { (t: Double) in speech.contains { t >= $0.start_s - 0.05 && t <= $0.end_s + 0.05 } }
+        let loggedRuns = runs(loggedMedia.indices.map { (loggedMedia[$0], matchedLogged.contains($0)) })
         // Heard-but-not-logged counts only confident keystrokes outside the candidate's speech:
         // plosives and fricatives are transients too, and an accusation needs clean evidence.
-        let talking = { (t: Double) in speech.contains { t >= $0.start_s - 0.05 && t <= $0.end_s + 0.05 } }
-        let unloggedIndexes = heard.indices.filter {
-            !matchedHeard.contains($0) && heard[$0].confidence >= settings.minimumConfidence && !talking(heardTimes[$0])
+        let heardSequence: [(Double, Bool)] = heard.indices.compactMap { index in
+            if matchedHeard.contains(index) { return (heardTimes[index], true) }
+            guard heard[index].confidence >= settings.minimumConfidence, !talking(heardTimes[index]) else { return nil }
+            return (heardTimes[index], false)
         }
-        let unlogged = unloggedIndexes.map { heardTimes[$0] }
+        let heardRuns = runs(heardSequence)
+        let unlogged = heardSequence.filter { !$0.1 }.map(\.0)
         let allHeard = heardTimes, allLogged = loggedMedia
         var windows: [(kind: String, start: Double, end: Double, count: Int, matchedInside: Int)] = []
-        for cluster in clusters(unheard) where cluster.count >= settings.minimumWindowKeys {
-            let start = cluster.first!, end = cluster.last!
-            let matchedInside = pairs.filter { alignment.mediaTime($0.logged) >= start && alignment.mediaTime($0.logged) <= end }.count
-            if Double(matchedInside) <= settings.maximumWindowMatchFraction * Double(cluster.count + matchedInside) {
-                windows.append(("logged_not_heard", start, end, cluster.count, matchedInside))
-            }
+        for run in loggedRuns where run.count >= settings.minimumWindowKeys {
+            windows.append(("logged_not_heard", run.first!, run.last!, run.count, 0))
         }
-        for cluster in clusters(unlogged) where cluster.count >= settings.minimumWindowKeys {
-            let start = cluster.first!, end = cluster.last!
-            // Typing cadence: presses a few per second, not sparse clicks through speech.
-            let gaps = zip(cluster, cluster.dropFirst()).map { $1 - $0 }.sorted()
+        for run in heardRuns where run.count >= settings.minimumWindowKeys {
+            let start = run.first!, end = run.last!
+            // Typing cadence: presses a few per second, not sparse clicks.
+            let gaps = zip(run, run.dropFirst()).map { $1 - $0 }.sorted()
             guard gaps[gaps.count / 2] < 0.8 else { continue }
             let loggedInside = allLogged.filter { $0 >= start - tolerance && $0 <= end + tolerance }.count
-            if Double(loggedInside) <= settings.maximumWindowMatchFraction * Double(cluster.count + loggedInside) {
-                windows.append(("heard_not_logged", start, end, cluster.count, loggedInside))
+            if Double(loggedInside) <= settings.maximumWindowMatchFraction * Double(run.count + loggedInside) {
+                windows.append(("heard_not_logged", start, end, run.count, loggedInside))
             }
         }
         windows.sort { $0.start < $1.start }
@@ -134,16 +135,21 @@ public struct KeyboardDetector: Sendable {
                                reason: reason, fields: fields, flags: flags), alignment)
     }
 
-    /// Splits sorted times into runs with gaps under `windowGapSeconds`.
-    private func clusters(_ times: [Double]) -> [[Double]] {
+    /// Runs of consecutive unmatched times (sorted by time) with gaps under `windowGapSeconds`;
+    /// a matched time ends a run.
+    private func runs(_ sequence: [(Double, Bool)]) -> [[Double]] {
         var result: [[Double]] = []
-        for time in times.sorted() {
-            if let last = result.last?.last, time - last < settings.windowGapSeconds {
-                result[result.count - 1].append(time)
-            } else {
-                result.append([time])
+        var current: [Double] = []
+        for (time, matched) in sequence.sorted(by: { $0.0 < $1.0 }) {
+            if matched {
+                if !current.isEmpty { result.append(current); current = [] }
+                continue
             }
+            if let last = current.last, time - last >= settings.windowGapSeconds { result.append(current); current = [] }
+            current.append(time)
         }
+        if !current.isEmpty { result.append(current) }
         return result
     }
+
 }

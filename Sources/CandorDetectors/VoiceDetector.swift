@@ -127,7 +127,8 @@ public struct VoiceDetector: Sendable {
             segments.append(.object(["start_s": .number(windows[from].start_s), "end_s": .number(windows[to - 1].end_s),
                                      "speaker": .string("voice \(String(UnicodeScalar(65 + segmentVoices[index])!))")]))
         }
-        let changePoints = boundaries.map { (windows[$0 - 1].end_s + windows[$0].start_s) / 2 }
+        // A change is reported where the new voice's speech begins.
+        let changePoints = boundaries.map { windows[$0].start_s }
         fields["change_points_s"] = JSONValue(changePoints)
         fields["segments"] = .array(segments)
         fields["voices_s"] = .array(voiceSeconds.map { .number($0) })
