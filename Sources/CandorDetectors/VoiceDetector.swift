@@ -127,8 +127,17 @@ public struct VoiceDetector: Sendable {
             segments.append(.object(["start_s": .number(windows[from].start_s), "end_s": .number(windows[to - 1].end_s),
                                      "speaker": .string("voice \(String(UnicodeScalar(65 + segmentVoices[index])!))")]))
         }
-        // A change is reported where the new voice's speech begins.
-        let changePoints = boundaries.map { windows[$0].start_s }
+        // A change is reported where the new voice's speech begins: voices change between turns,
+        // so within the windows either side of the boundary, at the longest pause in the speech.
+        let changePoints = boundaries.map { boundary -> Double in
+            let frames = windows[boundary - 1].frames + windows[boundary].frames
+            var best = (gap: 0.0, time: windows[boundary].start_s)
+            for (a, b) in zip(frames, frames.dropFirst()) {
+                let gap = features.time(ofFrame: b) - features.time(ofFrame: a)
+                if gap > best.gap { best = (gap, features.time(ofFrame: b)) }
+            }
+            return best.gap > 0.3 ? best.time : windows[boundary].start_s
+        }
         fields["change_points_s"] = JSONValue(changePoints)
         fields["segments"] = .array(segments)
         fields["voices_s"] = .array(voiceSeconds.map { .number($0) })
