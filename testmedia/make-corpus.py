@@ -254,7 +254,7 @@ def main():
         if truth_keys:
             case["truth"]["keystrokes_s"] = truth_keys
         if events:
-            log = media.rsplit(".", 1)[0] + ".events.jsonl"
+            log = name + ".events.jsonl"
             drop = (lambda t: t > interview.keys[len(interview.keys) // 2]) if typing == "heard-not-logged" else (lambda t: False)
             write_log(os.path.join(folder, log), interview.keys, interview.questions, offset, drop=drop)
             case["events"] = log
