@@ -35,6 +35,7 @@ demo: release
 # Speed and memory against ffmpeg on the same files (not a test; see bench/README.md).
 bench: release deps-test
 	bench/decode.py
+	bench/features.py
 
 clean:
 	rm -rf .build
