@@ -34,6 +34,7 @@ demo: release
 
 # Speed and memory against ffmpeg on the same files (not a test; see bench/README.md).
 bench: release deps-test
+	@python3 -c "import librosa, soundfile" 2>/dev/null || python3 -m pip install --quiet "librosa==0.11.0" soundfile
 	bench/decode.py
 	bench/features.py
 
