@@ -33,12 +33,12 @@ public struct Diarization: Sendable {
             let turns = features.speech.map { SpeakerTurn(speaker: "speaker 1", start_s: $0.start_s, end_s: $0.end_s) }
             return Result(turns: turns, separation: 0, speechSeconds: ["speaker 1": features.speechSeconds])
         }
-        // Missing pitch takes the mean of the windows that have one.
+        // Missing values (pitch of unvoiced windows) take the mean of the windows that have one.
         var embeddings = windows.map(\.embedding)
-        if let pitch = embeddings.first?.indices.last {
-            let known = embeddings.map { $0[pitch] }.filter { $0.isFinite }
+        for d in embeddings[0].indices {
+            let known = embeddings.map { $0[d] }.filter { $0.isFinite }
             let mean = known.isEmpty ? 0 : known.reduce(0, +) / Float(known.count)
-            for i in embeddings.indices where !embeddings[i][pitch].isFinite { embeddings[i][pitch] = mean }
+            for i in embeddings.indices where !embeddings[i][d].isFinite { embeddings[i][d] = mean }
         }
         let vectors = Diarization.standardised(embeddings)
         let (labels, separation) = Diarization.twoMeans(vectors, restarts: settings.restarts)
@@ -93,33 +93,11 @@ public struct Diarization: Sendable {
         return windows
     }
 
-    /// Mean and standard deviation of MFCC 1…n (c0, the loudness, left out), and the median
-    /// log-F0 of the voiced frames (the session mean where a window has too few).
+    /// The window's speaker statistics (``SpeakerEmbedding``: MFCC 1…19 means and spreads,
+    /// log-F0 median and spread; pitch is NaN where a window has too few voiced frames).
     static func embedding(_ features: SpeechFeatures, frames: ClosedRange<Int>) -> [Float] {
-        let width = features.mfccCount
-        var mean = [Double](repeating: 0, count: width - 1)
-        var square = [Double](repeating: 0, count: width - 1)
-        for i in frames {
-            let row = features.mfcc(ofFrame: i)
-            for c in 1..<width {
-                let value = Double(row[row.startIndex + c])
-                mean[c - 1] += value
-                square[c - 1] += value * value
-            }
-        }
-        let n = Double(frames.count)
-        var result: [Float] = []
-        for c in 0..<(width - 1) {
-            let m = mean[c] / n
-            result.append(Float(m))
-        }
-        for c in 0..<(width - 1) {
-            let m = mean[c] / n
-            result.append(Float(max(0, square[c] / n - m * m).squareRoot()))
-        }
-        let pitches = frames.compactMap { features.f0Hz[$0] > 0 ? log(Double(features.f0Hz[$0])) : nil }.sorted()
-        result.append(pitches.count >= 5 ? Float(pitches[pitches.count / 2]) : .nan)
-        return result
+        SpeakerEmbedding.of(features, frames: Array(frames))
+            ?? [Float](repeating: .nan, count: SpeakerEmbedding.dimensions)
     }
 
     /// Zero mean and unit variance per dimension across the recording (channel normalisation).
