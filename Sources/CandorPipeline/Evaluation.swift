@@ -144,8 +144,8 @@ public enum Evaluation {
 
     /// Sweeps a detector's main threshold over the values seen in the reports, recomputing
     /// its decision from the measured fields: `latency.flag_median_s` (median latency, with the
-    /// slow-fraction condition kept) and `voice.minimum_effect` (change effect, with the p-value
-    /// condition kept). Returns the curve and the chosen threshold: best F1, or — with
+    /// slow-fraction condition kept), `voice.minimum_effect` (change effect, with the p-value
+    /// condition kept) and `keyboard.minimum_window_keys` (size of the largest mismatch window). Returns the curve and the chosen threshold: best F1, or — with
     /// `maximumFalseAlarm` — the best recall within that false-alarm rate.
     public static func sweep(_ manifest: Manifest, _ outcomes: [CaseOutcome], configuration: Configuration,
                              maximumFalseAlarm: Double?) -> [(key: String, curve: [SweepPoint], chosen: Double?)] {
@@ -162,10 +162,21 @@ public enum Evaluation {
                 (fields["median_s"]?.number ?? 0) >= t && (fields["slow_fraction"]?.number ?? 0) >= configuration.latency.flagSlowFraction }),
             ("voice", "minimum_effect", "effect", { fields, t in
                 (fields["effect"]?.number ?? 0) >= t && (fields["p_value"]?.number ?? 1) <= configuration.voice.maximumPValue }),
+            ("keyboard", "minimum_window_keys", "largest_window_keys", { fields, t in
+                (fields["windows"]?.array ?? []).contains { ($0["keys"]?.number ?? 0) >= t } }),
         ]
         var result: [(String, [SweepPoint], Double?)] = []
         for (detector, key, field, decide) in specs {
-            let data = rows(detector)
+            var data = rows(detector)
+            if detector == "keyboard" {
+                // The swept value: the size of the largest mismatch window in each case.
+                data = data.map { row in
+                    let largest = (row.fields["windows"]?.array ?? []).compactMap { $0["keys"]?.number }.max() ?? 0
+                    var object = row.fields.object ?? [:]
+                    object["largest_window_keys"] = .number(largest)
+                    return (row.truth, .object(object))
+                }
+            }
             guard !data.isEmpty else { continue }
             let values = Set(data.compactMap { $0.fields[field]?.number }).sorted()
             let candidates = values.isEmpty ? [] : [values.first! - 0.001] + values + [values.last! + 0.001]

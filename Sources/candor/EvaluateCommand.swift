@@ -13,7 +13,8 @@ struct EvaluateCommand: ParsableCommand {
             precision, recall, F1 and ROC AUC over the detector's score, and, where the manifest \
             has truth, keystroke precision/recall/F1 at ±30 ms, latency mean absolute error, \
             change-point error and clock-offset error. --sweep searches the main thresholds \
-            (latency.flag_median_s, voice.minimum_effect) and writes a configuration file.
+            (latency.flag_median_s, voice.minimum_effect, keyboard.minimum_window_keys) and \
+            writes a configuration file.
             """)
 
     @Argument(help: ArgumentHelp("The manifest (candor.manifest/1 JSON).", valueName: "MANIFEST"))
@@ -75,7 +76,7 @@ struct EvaluateCommand: ParsableCommand {
                 if let chosen {
                     let parts = key.split(separator: ".").map(String.init)
                     var section = tuned[parts[0]]?.object ?? [:]
-                    section[parts[1]] = .number(chosen)
+                    section[parts[1]] = .number(parts[1].hasSuffix("_keys") ? chosen.rounded(.up) : chosen)
                     tuned[parts[0]] = .object(section)
                 }
             }
