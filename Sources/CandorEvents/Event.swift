@@ -74,13 +74,21 @@ public struct EventLog: Sendable {
     /// Key-down times (platform clock).
     public var keyDownTimes: [Double] { events.filter(\.isKeyDown).map(\.time_s) }
 
-    /// Question intervals (platform clock), pairing each start with its end by id.
+    /// Question intervals (platform clock), pairing each start with its end by id. A start
+    /// without an end is open until itself; an end without a start (the log began mid-question)
+    /// is a question ending there.
     public var questions: [(id: String, start_s: Double, end_s: Double)] {
         var open: [String: Double] = [:]
         var result: [(String, Double, Double)] = []
         for event in events {
             guard case .question(let id, let start, _) = event.kind else { continue }
-            if start { open[id] = event.time_s } else if let began = open.removeValue(forKey: id) { result.append((id, began, event.time_s)) }
+            if start {
+                open[id] = event.time_s
+            } else if let began = open.removeValue(forKey: id) {
+                result.append((id, began, event.time_s))
+            } else {
+                result.append((id, event.time_s, event.time_s))
+            }
         }
         for (id, began) in open { result.append((id, began, began)) }
         return result.sorted { $0.1 < $1.1 }

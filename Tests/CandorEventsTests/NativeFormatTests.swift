@@ -67,6 +67,17 @@ struct NativeFormatTests {
         #expect(lenient.events.count == 1 && lenient.skipped.count == 1)
     }
 
+    @Test("a question whose start precedes the log still counts")
+    func questionEndWithoutStart() {
+        let log = EventLog(path: "q", format: "candor.events/1", events: [
+            Event(time_s: 1.5, kind: .question(id: "q1", start: false, text: nil)),
+            Event(time_s: 10, kind: .question(id: "q2", start: true, text: nil)),
+            Event(time_s: 12, kind: .question(id: "q2", start: false, text: nil)),
+        ])
+        #expect(log.questions.map(\.id) == ["q1", "q2"])
+        #expect(log.questions[0].start_s == 1.5 && log.questions[0].end_s == 1.5)
+    }
+
     @Test func headerMustComeFirst() throws {
         let scratch = try ScratchFolder()
         let path = try writeLog(scratch, "h.jsonl", #"{"t":1,"type":"key","action":"down"}"# + "\n" + #"{"type":"session","schema":"candor.events/1"}"# + "\n")
