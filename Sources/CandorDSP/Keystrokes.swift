@@ -24,6 +24,8 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// part is shared with speech, so onsets are measured from `bandLowHz` up.
     public var bandLowHz: Double = 2000
     public var bandHighHz: Double = 12000
+    /// Analysis step (s): onsets are placed to within about one step.
+    public var hopSeconds: Double = 0.004
     /// A transient must rise this far (dB, band level) within `riseSeconds`.
     public var minimumRiseDB: Double = 9
     public var riseSeconds: Double = 0.006
@@ -55,7 +57,7 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
 /// click 30–200 ms after a press) told apart.
 ///
 /// Streaming: `process(_:)` takes blocks at `sampleRateHz`; per-frame onset measurements
-/// (500 per second, 12 bytes each) are kept, and `finish()` picks the presses.
+/// (250 per second, 12 bytes each) are kept, and `finish()` picks the presses.
 public final class KeystrokeDetector {
     public let settings: KeystrokeSettings
     private var framer: Framer
@@ -80,7 +82,7 @@ public final class KeystrokeDetector {
         self.settings = settings
         let rate = settings.sampleRateHz
         let frameSamples = 512 * Int((rate / 48000).rounded(.up))
-        let hopSamples = max(1, Int((0.002 * rate).rounded()))
+        let hopSamples = max(1, Int((settings.hopSeconds * rate).rounded()))
         do {
             framer = try Framer(frameSamples: frameSamples, hopSamples: hopSamples)
             fft = try RealFFT(size: frameSamples)
