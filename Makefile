@@ -37,6 +37,7 @@ bench: release deps-test
 	@python3 -c "import librosa, soundfile" 2>/dev/null || python3 -m pip install --quiet "librosa==0.11.0" soundfile
 	bench/decode.py
 	bench/features.py
+	bench/voice.py
 
 clean:
 	rm -rf .build
