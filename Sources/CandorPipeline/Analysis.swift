@@ -75,56 +75,13 @@ public enum Analysis {
         // Speech features at 16 kHz for every source; the candidate's (or the mixed) source
         // also at 48 kHz for keystroke transients — all from the same decode pass.
         let keyboardSource = sources.first { $0.0 == "candidate" } ?? sources.first { $0.0 == "mixed" }
-        struct Job { var path: String; var requests: [AudioRequest]; var roles: [(name: String, keyboard: Bool)] }
-        var jobs: [Job] = []
-        func add(path: String, spec: SourceSpec, name: String) {
-            let index = jobs.firstIndex { $0.path == path } ?? { jobs.append(Job(path: path, requests: [], roles: [])); return jobs.count - 1 }()
-            jobs[index].requests.append(AudioRequest(source: spec, sampleRateHz: 16000))
-            jobs[index].roles.append((name, false))
-            if keyboardSource?.0 == name {
-                jobs[index].requests.append(AudioRequest(source: spec, sampleRateHz: 48000))
-                jobs[index].roles.append((name, true))
-            }
-        }
-        for (name, spec) in sources {
-            if case .file(let path) = spec { add(path: path, spec: .stream(0), name: name) } else { add(path: options.media, spec: spec, name: name) }
-        }
-        var keystrokeDetector: KeystrokeDetector?
         var readerOptions = ReaderOptions()
         readerOptions.acceptTruncated = options.acceptTruncated
-        for (jobIndex, job) in jobs.enumerated() {
-            let reader = try MediaReader(path: job.path, audio: job.requests, options: readerOptions)
-            var extractors: [Int: SpeechFeatureExtractor] = [:]
-            for (index, role) in job.roles.enumerated() {
-                do {
-                    if role.keyboard { keystrokeDetector = try KeystrokeDetector() } else {
-                        extractors[index] = try SpeechFeatureExtractor(settings: speechSettings)
-                    }
-                } catch {
-                    throw MediaError(.libraryFailure, path: job.path, message: "analysis setup: \(error)")
-                }
-            }
-            var lastReport = Date.distantPast
-            while let chunk = try reader.next() {
-                if case .audio(let block) = chunk {
-                    if job.roles[block.request].keyboard { keystrokeDetector?.process(block.samples) } else {
-                        extractors[block.request]?.process(block.samples)
-                    }
-                }
-                if let progress, duration > 0, Date().timeIntervalSince(lastReport) > 0.2 {
-                    lastReport = Date()
-                    progress(min(1, (Double(jobIndex) + reader.position_s / duration) / Double(jobs.count)))
-                }
-            }
-            for (index, extractor) in extractors { features[job.roles[index].name] = extractor.finish() }
-            let stats = reader.statistics
-            if stats.damagedPackets > 0 {
-                warnings.append("'\(job.path)': \(stats.damagedPackets) damaged packet(s) skipped while decoding; the timeline was kept")
-            }
-            if stats.gapsFilled > 0 {
-                warnings.append(String(format: "'%@': %d timestamp gap(s) filled with %.1f s of silence", job.path, stats.gapsFilled, stats.silenceInserted_s))
-            }
-        }
+        let decoded = try decode(media: options.media, sources: sources, keyboardSource: keyboardSource?.0,
+                                 speechSettings: speechSettings, readerOptions: readerOptions, duration: duration, progress: progress)
+        features = decoded.features
+        warnings += decoded.warnings
+        let keystrokeDetector = decoded.keystrokes
         progress?(1)
 
         // Who spoke when.
@@ -199,7 +156,67 @@ public enum Analysis {
         return (report, voiceprint)
     }
 
-    static func speechSettings(_ configuration: Configuration) -> SpeechFeatureSettings {
+    /// Decodes the named sources — one pass over `media` for its streams and channels, one per
+    /// separate file — into speech features (16 kHz), and the `keyboardSource` also into a
+    /// keystroke detector (48 kHz). Returns decoder warnings for the report.
+    public static func decode(media: String, sources: [(String, SourceSpec)], keyboardSource: String?,
+                              speechSettings: SpeechFeatureSettings, readerOptions: ReaderOptions = ReaderOptions(),
+                              duration: Double = 0, progress: ((Double) -> Void)? = nil) throws
+        -> (features: [String: SpeechFeatures], keystrokes: KeystrokeDetector?, warnings: [String]) {
+        var features: [String: SpeechFeatures] = [:]
+        var warnings: [String] = []
+        struct Job { var path: String; var requests: [AudioRequest]; var roles: [(name: String, keyboard: Bool)] }
+        var jobs: [Job] = []
+        func add(path: String, spec: SourceSpec, name: String) {
+            let index = jobs.firstIndex { $0.path == path } ?? { jobs.append(Job(path: path, requests: [], roles: [])); return jobs.count - 1 }()
+            jobs[index].requests.append(AudioRequest(source: spec, sampleRateHz: Int(speechSettings.sampleRateHz)))
+            jobs[index].roles.append((name, false))
+            if keyboardSource == name {
+                jobs[index].requests.append(AudioRequest(source: spec, sampleRateHz: 48000))
+                jobs[index].roles.append((name, true))
+            }
+        }
+        for (name, spec) in sources {
+            if case .file(let path) = spec { add(path: path, spec: .stream(0), name: name) } else { add(path: media, spec: spec, name: name) }
+        }
+        var keystrokeDetector: KeystrokeDetector?
+        for (jobIndex, job) in jobs.enumerated() {
+            let reader = try MediaReader(path: job.path, audio: job.requests, options: readerOptions)
+            var extractors: [Int: SpeechFeatureExtractor] = [:]
+            for (index, role) in job.roles.enumerated() {
+                do {
+                    if role.keyboard { keystrokeDetector = try KeystrokeDetector() } else {
+                        extractors[index] = try SpeechFeatureExtractor(settings: speechSettings)
+                    }
+                } catch {
+                    throw MediaError(.libraryFailure, path: job.path, message: "analysis setup: \(error)")
+                }
+            }
+            var lastReport = Date.distantPast
+            while let chunk = try reader.next() {
+                if case .audio(let block) = chunk {
+                    if job.roles[block.request].keyboard { keystrokeDetector?.process(block.samples) } else {
+                        extractors[block.request]?.process(block.samples)
+                    }
+                }
+                if let progress, duration > 0, Date().timeIntervalSince(lastReport) > 0.2 {
+                    lastReport = Date()
+                    progress(min(1, (Double(jobIndex) + reader.position_s / duration) / Double(jobs.count)))
+                }
+            }
+            for (index, extractor) in extractors { features[job.roles[index].name] = extractor.finish() }
+            let stats = reader.statistics
+            if stats.damagedPackets > 0 {
+                warnings.append("'\(job.path)': \(stats.damagedPackets) damaged packet(s) skipped while decoding; the timeline was kept")
+            }
+            if stats.gapsFilled > 0 {
+                warnings.append(String(format: "'%@': %d timestamp gap(s) filled with %.1f s of silence", job.path, stats.gapsFilled, stats.silenceInserted_s))
+            }
+        }
+        return (features, keystrokeDetector, warnings)
+    }
+
+    public static func speechSettings(_ configuration: Configuration) -> SpeechFeatureSettings {
         var settings = SpeechFeatureSettings()
         settings.activity.onsetMarginDB = Float(configuration.speech.onsetMarginDB)
         settings.activity.offsetMarginDB = Float(configuration.speech.offsetMarginDB)

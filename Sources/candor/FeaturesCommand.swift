@@ -1,6 +1,7 @@
 import ArgumentParser
 import CandorDSP
 import CandorMedia
+import CandorPipeline
 import Foundation
 
 /// `candor features MEDIA`: what Candor hears — speech activity per source and who spoke when.
@@ -32,7 +33,8 @@ struct FeaturesCommand: ParsableCommand {
         guard !named.isEmpty else {
             throw MediaError(.noAudio, path: media, message: "has no audio stream", remedy: "Candor needs the interview's sound")
         }
-        let features = try SourceFeatures.extract(media: media, sources: named)
+        let features = try Analysis.decode(media: media, sources: named, keyboardSource: nil,
+                                           speechSettings: SpeechFeatureSettings()).features
         var report = FeaturesReport(media: media, roles: assignment)
         for (name, _) in named {
             guard let source = features[name] else { continue }
@@ -66,33 +68,6 @@ struct FeaturesCommand: ParsableCommand {
         for turn in report.turns {
             print(String(format: "    %8.2f – %8.2f s  %@", turn.start_s, turn.end_s, turn.speaker as NSString))
         }
-    }
-}
-
-/// Decodes named sources in one pass per file and extracts their speech features.
-enum SourceFeatures {
-    static func extract(media: String, sources: [(String, SourceSpec)], settings: SpeechFeatureSettings = .init())
-        throws -> [String: SpeechFeatures] {
-        var result: [String: SpeechFeatures] = [:]
-        let inFile = sources.filter { $0.1.audioStreamOrdinal != nil }
-        var jobs: [(path: String, names: [String], requests: [AudioRequest])] = []
-        if !inFile.isEmpty {
-            jobs.append((media, inFile.map(\.0), inFile.map { AudioRequest(source: $0.1, sampleRateHz: Int(settings.sampleRateHz)) }))
-        }
-        for (name, spec) in sources {
-            if case .file(let path) = spec {
-                jobs.append((path, [name], [AudioRequest(source: .stream(0), sampleRateHz: Int(settings.sampleRateHz))]))
-            }
-        }
-        for job in jobs {
-            let reader = try MediaReader(path: job.path, audio: job.requests)
-            let extractors = try job.requests.map { _ in try SpeechFeatureExtractor(settings: settings) }
-            while let chunk = try reader.next() {
-                if case .audio(let block) = chunk { extractors[block.request].process(block.samples) }
-            }
-            for (name, extractor) in zip(job.names, extractors) { result[name] = extractor.finish() }
-        }
-        return result
     }
 }
 
