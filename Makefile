@@ -1,6 +1,7 @@
 # Candor — `make demo` and `make test` are all a new user needs (README.md).
 SWIFT ?= swift
 SAMPLE ?= testmedia/sample-interview.mkv
+SAMPLE_EVENTS ?= testmedia/sample-interview.events.jsonl
 CANDOR_RELEASE = .build/release/candor
 
 .PHONY: all deps deps-test build release test demo bench clean
@@ -29,7 +30,7 @@ test: deps-test
 demo: release
 	@mkdir -p out
 	$(CANDOR_RELEASE) probe $(SAMPLE)
-	$(CANDOR_RELEASE) analyze $(SAMPLE) --html out/sample-report.html --json out/sample-report.json
+	$(CANDOR_RELEASE) analyze $(SAMPLE) --events $(SAMPLE_EVENTS) --html out/sample-report.html --json out/sample-report.json
 	@echo "HTML report: out/sample-report.html"
 
 # Speed and memory against ffmpeg on the same files (not a test; see bench/README.md).

@@ -11,7 +11,8 @@ Usage: testmedia/make-sample.py [OUTPUT] [--answer-gap SECONDS]
   (default: testmedia/sample-interview.mkv, answers 0.6 s after each question clip; a gap of
   3-4 s makes a "relayed answers" variant for tests)
 Writes OUTPUT.turns.json beside it with the true turn times: each clip's placement
-(start_s, end_s) and where its speech really starts and ends (speech_start_s, speech_end_s).
+(start_s, end_s) and where its speech really starts and ends (speech_start_s, speech_end_s),
+and NAME.events.jsonl, the platform's event log with a question marker around each question.
 """
 import array
 import json
@@ -121,6 +122,16 @@ def main():
     with open(output + ".turns.json", "w") as handle:
         json.dump({"media": os.path.basename(output), "turns": turns}, handle, indent=2)
         handle.write("\n")
+    # The platform's event log: question markers around each question's speech (the platform's
+    # clock matches the media here; no typing happens in this interview).
+    log = output.rsplit(".", 1)[0] + ".events.jsonl"
+    with open(log, "w") as handle:
+        handle.write(json.dumps({"type": "session", "schema": "candor.events/1", "recording_start": "2026-11-02T14:00:00Z",
+                                 "candidate_id": "sample-candidate", "interview_id": "sample-interview"}) + "\n")
+        questions = [t for t in turns if t["role"] == "interviewer"]
+        for number, turn in enumerate(questions, 1):
+            handle.write(json.dumps({"t": round(turn["speech_start_s"] - 0.2, 3), "type": "question", "id": f"q{number}", "action": "start"}) + "\n")
+            handle.write(json.dumps({"t": round(turn["speech_end_s"] + 0.2, 3), "type": "question", "id": f"q{number}", "action": "end"}) + "\n")
 
 
 if __name__ == "__main__":
