@@ -45,9 +45,6 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var knockMarginDB: Double = 6
     /// The band level 20–40 ms after the onset must be this far below the peak (dB).
     public var minimumDecayDB: Double = 6
-    /// While the candidate is speaking, rise and decay must each be this much larger (dB;
-    /// default 0: the speech detector can mistake a ringing keyboard for voice, see README).
-    public var inSpeechExtraDB: Double = 0
     public init() {}
 }
 
@@ -132,18 +129,9 @@ public final class KeystrokeDetector {
         lowDB.append(10 * log10(max(lowSum / normaliser, 1e-12)))
     }
 
-    /// Picks key presses. `voiced` (optional) says whether speech is voiced at a time; a
-    /// transient at the start of a voiced stretch is a plosive, not a key.
-    public func finish(voiced: ((Double) -> Bool)? = nil, speech: [SpeechSegment] = []) -> [Keystroke] {
-        let inSpeech = { (t: Double) -> Bool in
-            // Binary search over the sorted segments.
-            var low = 0, high = speech.count
-            while low < high {
-                let mid = (low + high) / 2
-                if speech[mid].end_s < t { low = mid + 1 } else { high = mid }
-            }
-            return low < speech.count && speech[low].start_s <= t
-        }
+    /// Picks key presses. (Speech is told apart later: the keyboard detector counts unlogged
+    /// clicks only outside the candidate's speech.)
+    public func finish() -> [Keystroke] {
         let count = flux.count
         guard count > 4 else { return [] }
         let time = { (i: Int) in self.firstFrame_s + Double(i) * self.hopSeconds }
@@ -176,8 +164,7 @@ public final class KeystrokeDetector {
             // Impulsive: the band level jumps within a few ms, well above the floor.
             let peakLevel = bandDB[min(count - 1, i + 1)] > bandDB[i] ? bandDB[min(count - 1, i + 1)] : bandDB[i]
             let before = bandDB[max(0, i - riseFrames - 1)]
-            let talking = inSpeech(time(i))
-            guard Double(peakLevel - before) >= settings.minimumRiseDB + (talking ? settings.inSpeechExtraDB : 0),
+            guard Double(peakLevel - before) >= settings.minimumRiseDB,
                   Double(peakLevel - floors[block]) >= settings.minimumAboveFloorDB else { continue }
             // Desk knocks and thumps: mostly low-frequency.
             guard Double(lowDB[i] - peakLevel) < settings.knockMarginDB else { continue }
@@ -188,7 +175,7 @@ public final class KeystrokeDetector {
                 var sum: Float = 0
                 for j in decayFrom..<decayTo { sum += pow(10, bandDB[j] / 10) }
                 let after = 10 * log10(max(sum / Float(decayTo - decayFrom), 1e-12))
-                guard Double(peakLevel - after) >= settings.minimumDecayDB + (talking ? settings.inSpeechExtraDB : 0) else { continue }
+                guard Double(peakLevel - after) >= settings.minimumDecayDB else { continue }
             }
             candidates.append((i, flux[i], flux[i] - thresholds[block]))
         }
@@ -200,16 +187,6 @@ public final class KeystrokeDetector {
                 if candidate.strength > last.strength { onsets[onsets.count - 1] = candidate }
             } else {
                 onsets.append(candidate)
-            }
-        }
-        // Plosives: a transient that opens a voiced stretch (voicing follows within 0.12 s, none
-        // in the 0.1 s before) is speech.
-        if let voiced {
-            onsets = onsets.filter { onset in
-                let t = time(onset.index)
-                let voicedAfter = stride(from: 0.02, through: 0.12, by: 0.02).contains { voiced(t + $0) }
-                let voicedBefore = stride(from: 0.02, through: 0.1, by: 0.02).contains { voiced(t - $0) }
-                return !(voicedAfter && !voicedBefore)
             }
         }
         // Releases: the second click of a press–release pair.

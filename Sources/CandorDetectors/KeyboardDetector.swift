@@ -64,7 +64,6 @@ public struct KeyboardDetector: Sendable {
         }
         let heardRuns = runs(heardSequence)
         let unlogged = heardSequence.filter { !$0.1 }.map(\.0)
-        let allHeard = heardTimes, allLogged = loggedMedia
         var windows: [(kind: String, start: Double, end: Double, count: Int, matchedInside: Int)] = []
         for run in loggedRuns where run.count >= settings.minimumWindowKeys {
             windows.append(("logged_not_heard", run.first!, run.last!, run.count, 0))
@@ -74,7 +73,7 @@ public struct KeyboardDetector: Sendable {
             // Typing cadence: presses a few per second, not sparse clicks.
             let gaps = zip(run, run.dropFirst()).map { $1 - $0 }.sorted()
             guard gaps[gaps.count / 2] < 0.8 else { continue }
-            let loggedInside = allLogged.filter { $0 >= start - tolerance && $0 <= end + tolerance }.count
+            let loggedInside = loggedMedia.filter { $0 >= start - tolerance && $0 <= end + tolerance }.count
             if Double(loggedInside) <= settings.maximumWindowMatchFraction * Double(run.count + loggedInside) {
                 windows.append(("heard_not_logged", start, end, run.count, loggedInside))
             }
@@ -86,7 +85,7 @@ public struct KeyboardDetector: Sendable {
 
         // Is the keyboard audible at all? Logged keys heard outside the logged-not-heard windows.
         let unheardWindows = windows.filter { $0.kind == "logged_not_heard" }
-        let outside = allLogged.indices.filter { index in !unheardWindows.contains { allLogged[index] >= $0.start && allLogged[index] <= $0.end } }
+        let outside = loggedMedia.indices.filter { index in !unheardWindows.contains { loggedMedia[index] >= $0.start && loggedMedia[index] <= $0.end } }
         let heardOutside = outside.filter { matchedLogged.contains($0) }.count
         let audibleFraction = outside.isEmpty ? 0 : Double(heardOutside) / Double(outside.count)
         fields["audible_fraction"] = .number(audibleFraction)
@@ -121,16 +120,16 @@ public struct KeyboardDetector: Sendable {
                                         "match_tolerance_s": .number(tolerance),
                                         "minimum_window_keys": JSONValue(settings.minimumWindowKeys)]))
         }
-        let total = max(1, allLogged.count + unlogged.count)
+        let total = max(1, loggedMedia.count + unlogged.count)
         let windowKeys = reportable.reduce(0) { $0 + $1.count }
         let score = min(1, Double(windowKeys) / Double(total) * 2)
         let status: DetectorStatus = flags.isEmpty ? .ok : .flagged
         if flags.isEmpty && pairs.count < settings.minimumMatchedKeys {
             return (.inconclusive(Self.id, String(format: "%d logged key presses and %d heard, %d matched: too little typing to compare (at least %d matched keys are needed)",
-                                                  allLogged.count, allHeard.count, pairs.count, settings.minimumMatchedKeys), fields: fields), alignment)
+                                                  loggedMedia.count, heardTimes.count, pairs.count, settings.minimumMatchedKeys), fields: fields), alignment)
         }
         let reason = String(format: "%d logged key presses, %d heard, %d matched (clock offset %.3f s from %@); %d mismatch window(s)",
-                            allLogged.count, allHeard.count, pairs.count, alignment.offset_s, alignment.source, flags.count)
+                            loggedMedia.count, heardTimes.count, pairs.count, alignment.offset_s, alignment.source, flags.count)
         return (DetectorResult(id: Self.id, status: status, score: flags.isEmpty ? min(score, 0.2) : max(score, 0.5),
                                reason: reason, fields: fields, flags: flags), alignment)
     }

@@ -36,10 +36,17 @@ public struct RoleAssignment: Codable, Sendable, Equatable {
         self.note = note
     }
 
+    /// The sources by role name (`interviewer`, `candidate`, `mixed`), in that order.
+    public var namedSources: [(role: String, spec: SourceSpec)] {
+        [("interviewer", interviewer), ("candidate", candidate), ("mixed", mixed)].compactMap { name, spec in
+            spec.map { (name, $0) }
+        }
+    }
+
     /// Every distinct source the roles need decoded.
     public var sources: [SourceSpec] {
         var result: [SourceSpec] = []
-        for spec in [interviewer, candidate, mixed].compactMap({ $0 }) where !result.contains(spec) {
+        for spec in namedSources.map(\.spec) where !result.contains(spec) {
             result.append(spec)
         }
         return result

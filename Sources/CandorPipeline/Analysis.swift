@@ -55,10 +55,7 @@ public enum Analysis {
         let log = try options.events.map { try EventLogReader.read(path: $0, format: options.eventsFormat, lenient: options.lenientEvents) }
         let info = try Probe.describe(options.media, acceptTruncated: options.acceptTruncated)
         let assignment = try RoleAssignment.resolve(info: info, interviewer: options.interviewer, candidate: options.candidate)
-        var sources: [(String, SourceSpec)] = []
-        if let spec = assignment.interviewer { sources.append(("interviewer", spec)) }
-        if let spec = assignment.candidate { sources.append(("candidate", spec)) }
-        if let spec = assignment.mixed { sources.append(("mixed", spec)) }
+        let sources = assignment.namedSources.map { ($0.role, $0.spec) }
         guard !sources.isEmpty else {
             throw MediaError(.noAudio, path: options.media, message: "has no audio stream",
                              remedy: "Candor needs the interview's sound; export the recording with audio")
@@ -66,7 +63,6 @@ public enum Analysis {
 
         // Decode: one pass over the main file for all of its sources, one per separate file.
         let speechSettings = Analysis.speechSettings(configuration)
-        var features: [String: SpeechFeatures] = [:]
         var warnings: [String] = []
         if let log, !log.skipped.isEmpty {
             warnings.append("'\(log.path)': \(log.skipped.count) malformed line(s) skipped (--lenient-events); first: \(log.skipped[0].message) (line \(log.skipped[0].line ?? 0))")
@@ -79,9 +75,8 @@ public enum Analysis {
         readerOptions.acceptTruncated = options.acceptTruncated
         let decoded = try decode(media: options.media, sources: sources, keyboardSource: keyboardSource?.0,
                                  speechSettings: speechSettings, readerOptions: readerOptions, duration: duration, progress: progress)
-        features = decoded.features
+        let features = decoded.features
         warnings += decoded.warnings
-        let keystrokeDetector = decoded.keystrokes
         progress?(1)
 
         // Who spoke when.
@@ -117,7 +112,7 @@ public enum Analysis {
         // (estimated from keystrokes by the keyboard detector when it can; else 0).
         var results: [DetectorResult] = []
         let keyboardSpeech = features[keyboardSource?.0 ?? ""]?.speech ?? []
-        let heard = keystrokeDetector?.finish(speech: keyboardSpeech) ?? []
+        let heard = decoded.keystrokes?.finish() ?? []
         let (keyboard, alignment) = KeyboardDetector(settings: configuration.keyboard)
             .detect(heard: heard, logged: log.map(\.keyDownTimes), speech: keyboardSpeech)
         results.append(keyboard)

@@ -60,9 +60,7 @@ struct ExtractCommand: ParsableCommand {
         if sources.isEmpty {
             let assignment = try RoleAssignment.resolve(info: info, interviewer: roles.interviewerSpec,
                                                         candidate: roles.candidateSpec)
-            if let spec = assignment.interviewer { named.append(("interviewer", spec)) }
-            if let spec = assignment.candidate { named.append(("candidate", spec)) }
-            if let spec = assignment.mixed { named.append(("mixed", spec)) }
+            named += assignment.namedSources.map { ($0.role, $0.spec) }
         } else {
             for text in sources {
                 let spec = try SourceSpec(parsing: text)

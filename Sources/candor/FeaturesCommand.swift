@@ -26,10 +26,7 @@ struct FeaturesCommand: ParsableCommand {
     func run() throws {
         let info = try Probe.describe(media)
         let assignment = try RoleAssignment.resolve(info: info, interviewer: roles.interviewerSpec, candidate: roles.candidateSpec)
-        var named: [(String, SourceSpec)] = []
-        if let spec = assignment.interviewer { named.append(("interviewer", spec)) }
-        if let spec = assignment.candidate { named.append(("candidate", spec)) }
-        if let spec = assignment.mixed { named.append(("mixed", spec)) }
+        let named = assignment.namedSources.map { ($0.role, $0.spec) }
         guard !named.isEmpty else {
             throw MediaError(.noAudio, path: media, message: "has no audio stream", remedy: "Candor needs the interview's sound")
         }
