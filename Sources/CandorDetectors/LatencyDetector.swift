@@ -88,7 +88,9 @@ public struct LatencyDetector: Sendable {
     public func detect(turns: [SpeakerTurn], questions: [ClosedRange<Double>] = [], rolesFrom: String) -> DetectorResult {
         let speakers = Set(turns.map(\.speaker))
         guard speakers.contains("interviewer"), speakers.contains("candidate") else {
-            return .skipped(Self.id, "needs speech from both the interviewer and the candidate; found \(speakers.isEmpty ? "no speech" : speakers.sorted().joined(separator: " and ")) only")
+            // DESIGN.md's fields are always present, empty when nothing was measured.
+            return .skipped(Self.id, "needs speech from both the interviewer and the candidate; found \(speakers.isEmpty ? "no speech" : speakers.sorted().joined(separator: " and ")) only",
+                            fields: ["median_s": .null, "p90_s": .null, "turns": .array([])])
         }
         let pairs = self.pairs(turns: turns, questions: questions)
         let latencies = pairs.map(\.latency_s).sorted()

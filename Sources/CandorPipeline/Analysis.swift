@@ -136,7 +136,8 @@ public enum Analysis {
             results.append(voice)
             voiceprint = print
         } else {
-            results.append(.skipped(VoiceDetector.id, "no candidate audio source"))
+            results.append(.skipped(VoiceDetector.id, "no candidate audio source",
+                                    fields: ["change_points_s": .array([]), "segments": .array([])]))
         }
 
         let mediaDuration = duration > 0 ? duration : features.values.map { $0.time(ofFrame: max(0, $0.frameCount - 1)) }.max() ?? 0

@@ -58,6 +58,7 @@ struct LatencyDetectorTests {
     @Test func missingRoleIsSkipped() {
         let result = detector.detect(turns: [SpeakerTurn(speaker: "candidate", start_s: 0, end_s: 5)], rolesFrom: "options")
         #expect(result.status == .skipped)
+        #expect(result.fields["turns"] == .array([]) && result.fields["median_s"] == .null, "contract fields stay present")
     }
 
     @Test("backchannels during the question are not answers; overlapping answers count, negative")
