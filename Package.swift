@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The scan store (`candor scan`): SQLite through GRDB (system libsqlite3).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries: the only place C headers appear.
@@ -40,6 +42,11 @@ let package = Package(
         .target(name: "CandorDetectors", dependencies: ["CandorDSP", "CandorEvents", "CandorReport"]),
         // The pipeline that wires decoding, features, events and detectors into a Report.
         .target(name: "CandorPipeline", dependencies: ["CandorMedia", "CandorDSP", "CandorEvents", "CandorReport", "CandorDetectors"]),
+        // `candor scan`: archive discovery, child-process workers, the store and cross-recording links.
+        .target(name: "CandorScan", dependencies: [
+            "CandorPipeline", "CandorReport", "CandorDetectors", "CandorEvents", "CFFmpeg",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // The thin command-line front end.
         .executableTarget(
             name: "candor",
@@ -50,6 +57,7 @@ let package = Package(
                 "CandorEvents",
                 "CandorDetectors",
                 "CandorPipeline",
+                "CandorScan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +69,7 @@ let package = Package(
         .testTarget(name: "CandorDetectorsTests", dependencies: ["CandorDetectors", "CandorTestSupport"]),
         .testTarget(name: "CandorEventsTests", dependencies: ["CandorEvents", "CandorTestSupport"]),
         .testTarget(name: "CandorPipelineTests", dependencies: ["CandorPipeline", "CandorReport", "CandorTestSupport"]),
+        .testTarget(name: "CandorScanTests", dependencies: ["CandorScan", "CandorTestSupport"]),
         .testTarget(name: "CandorCLITests", dependencies: ["candor", "CandorMedia", "CandorTestSupport"]),
     ]
 )

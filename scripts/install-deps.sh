@@ -6,11 +6,11 @@
 set -euo pipefail
 profile="${1:-build}"
 
-apt_build=(pkg-config libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libsndfile1-dev)
+apt_build=(pkg-config libsqlite3-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libsndfile1-dev)
 # ffmpeg makes test media; bucklespring-data (real key sounds, GPL) and pocketsphinx-testdata /
 # alsa-utils (real speech) are used at test time only, never committed; espeak-ng and sox make voices and mixes.
 apt_test=(ffmpeg sox espeak-ng pocketsphinx-testdata bucklespring-data alsa-utils python3 util-linux)
-brew_build=(pkg-config ffmpeg libsndfile)
+brew_build=(pkg-config ffmpeg libsndfile sqlite)
 brew_test=(sox espeak-ng)
 
 if ! command -v swift >/dev/null 2>&1; then

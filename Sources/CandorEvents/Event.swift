@@ -9,7 +9,7 @@ public struct Event: Sendable, Equatable {
         case focus(gained: Bool)
         case question(id: String, start: Bool, text: String?)
         case screen(sharing: Bool)
-        case net(ip: String, timeZone: String?, userAgent: String?)
+        case net(ip: String, timeZone: String?, userAgent: String?, deviceId: String?)
     }
 
     public var time_s: Double
@@ -92,5 +92,24 @@ public struct EventLog: Sendable {
         }
         for (id, began) in open { result.append((id, began, began)) }
         return result.sorted { $0.1 < $1.1 }
+    }
+
+    /// The network identifiers the log carries (`net` events), each kind's values in order of
+    /// first appearance: `ip`, `device_id`, `user_agent`, `tz`.
+    public var networkIdentifiers: [(kind: String, value: String)] {
+        var seen = Set<String>()
+        var result: [(String, String)] = []
+        func add(_ kind: String, _ value: String?) {
+            guard let value, !value.isEmpty, seen.insert(kind + "\u{0}" + value).inserted else { return }
+            result.append((kind, value))
+        }
+        for event in events {
+            guard case .net(let ip, let timeZone, let userAgent, let deviceId) = event.kind else { continue }
+            add("ip", ip)
+            add("device_id", deviceId)
+            add("user_agent", userAgent)
+            add("tz", timeZone)
+        }
+        return result
     }
 }

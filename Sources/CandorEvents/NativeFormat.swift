@@ -157,7 +157,8 @@ public enum NativeFormat {
         case "net":
             guard let ip = try string(object, "ip", path: path, line: line, required: true) else { return nil }
             return .net(ip: ip, timeZone: try string(object, "tz", path: path, line: line),
-                        userAgent: try string(object, "user_agent", path: path, line: line))
+                        userAgent: try string(object, "user_agent", path: path, line: line),
+                        deviceId: try string(object, "device_id", path: path, line: line))
         default:
             return nil
         }

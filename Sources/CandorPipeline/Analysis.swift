@@ -36,6 +36,17 @@ public struct AnalysisOptions: Sendable {
     }
 }
 
+/// What one analysis produced: the report, the candidate's voiceprint (nil without enough
+/// speech), and the identities the event log declared (for `candor scan`'s links).
+public struct AnalysisOutcome: Sendable {
+    public var report: Report
+    public var voiceprint: Voiceprint?
+    public var candidateId: String?
+    public var interviewId: String?
+    /// `net` identifiers from the event log: (kind, value), kind one of ip, device_id, user_agent, tz.
+    public var networkIdentifiers: [(kind: String, value: String)]
+}
+
 /// The pipeline (DESIGN.md): one decode pass per file feeding every analyser, the event log
 /// parsed once, every detector run, and the results assembled into one ``Report``.
 public enum Analysis {
@@ -44,9 +55,8 @@ public enum Analysis {
         try analyse(options, progress: progress).report
     }
 
-    /// Runs the analysis and also returns the candidate's voiceprint (nil without enough speech).
-    public static func analyse(_ options: AnalysisOptions, progress: ((Double) -> Void)? = nil) throws
-        -> (report: Report, voiceprint: Voiceprint?) {
+    /// Runs the analysis and also returns the candidate's voiceprint and the log's identities.
+    public static func analyse(_ options: AnalysisOptions, progress: ((Double) -> Void)? = nil) throws -> AnalysisOutcome {
         let configuration = options.configuration
         let references = try options.references.map { path in
             VoiceDetector.Reference(path: path, voiceprint: try Voiceprint.load(path: path))
@@ -149,7 +159,8 @@ public enum Analysis {
                       input: Report.Input(media: options.media, events: options.events, duration_s: mediaDuration,
                                           roles: roles, warnings: warnings),
                       detectors: results, timeline: timeline, thresholds: configuration.json)
-        return (report, voiceprint)
+        return AnalysisOutcome(report: report, voiceprint: voiceprint, candidateId: log?.header.candidateId,
+                               interviewId: log?.header.interviewId, networkIdentifiers: log?.networkIdentifiers ?? [])
     }
 
     /// Decodes the named sources — one pass over `media` for its streams and channels, one per

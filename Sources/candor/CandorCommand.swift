@@ -21,7 +21,7 @@ struct CandorCommand: ParsableCommand {
             Exit status: 0 done; 1 --fail-on met; 2 usage error; 3 unreadable or invalid input.
             """,
         version: version,
-        subcommands: [AnalyzeCommand.self, ProbeCommand.self, ExtractCommand.self, FeaturesCommand.self, EventsCommand.self, VoiceprintCommand.self, EvaluateCommand.self, ConfigCommand.self]
+        subcommands: [AnalyzeCommand.self, ProbeCommand.self, ExtractCommand.self, FeaturesCommand.self, EventsCommand.self, VoiceprintCommand.self, EvaluateCommand.self, ScanCommand.self, ConfigCommand.self]
     )
 
     /// Runs the command and maps errors to DESIGN.md's exit statuses: 2 for usage errors

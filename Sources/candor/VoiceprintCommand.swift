@@ -31,7 +31,7 @@ struct VoiceprintCommand: ParsableCommand {
         }
         let options = AnalysisOptions(media: media, interviewer: roles.interviewerSpec, candidate: roles.candidateSpec,
                                       configuration: configuration, toolVersion: CandorCommand.version)
-        let (_, voiceprint) = try Analysis.analyse(options)
+        let voiceprint = try Analysis.analyse(options).voiceprint
         guard let voiceprint else {
             throw CLIError.input("'\(media)': too little candidate speech for a voiceprint (need a few seconds)")
         }

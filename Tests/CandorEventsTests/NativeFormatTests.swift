@@ -20,7 +20,7 @@ struct NativeFormatTests {
         {"ts":"2026-11-02T14:00:05.500Z","type":"paste","chars":120}
         {"t":6,"type":"focus","state":"lost"}
         {"t":7,"type":"screen","action":"share_start"}
-        {"t":8,"type":"net","ip":"203.0.113.7","tz":"Europe/Berlin","user_agent":"Mozilla/5.0"}
+        {"t":8,"type":"net","ip":"203.0.113.7","tz":"Europe/Berlin","user_agent":"Mozilla/5.0","device_id":"dev-42"}
         {"t":9,"type":"mouse","x":10,"y":20}
 
         """
@@ -35,6 +35,8 @@ struct NativeFormatTests {
         #expect(log.unknownTypes == ["mouse": 1])
         #expect(log.keyDownTimes == [2.0])
         #expect(log.questions.count == 1 && log.questions[0].start_s == 1 && log.questions[0].end_s == 4)
+        #expect(log.networkIdentifiers.map { "\($0.kind)=\($0.value)" }
+                == ["ip=203.0.113.7", "device_id=dev-42", "user_agent=Mozilla/5.0", "tz=Europe/Berlin"])
         let stats = EventStatistics(log)
         #expect(stats.pastes == 1 && stats.pastedCharacters == 120 && stats.keyPresses == 1)
     }
