@@ -16,8 +16,12 @@ public struct WorkerRequest: Sendable, Codable, Equatable {
     /// both hashes match (a touched but unchanged recording).
     public var knownMediaHash: String?
     public var knownEventsHash: String?
+    /// Analyse what a truncated file holds instead of refusing it (`--accept-truncated`).
+    public var acceptTruncated: Bool = false
 
-    public init(item: ScanItem, configPath: String?, knownMediaHash: String? = nil, knownEventsHash: String? = nil) {
+    public init(item: ScanItem, configPath: String?, knownMediaHash: String? = nil, knownEventsHash: String? = nil,
+                acceptTruncated: Bool = false) {
+        self.acceptTruncated = acceptTruncated
         media = item.media
         events = item.events
         interviewer = item.interviewer
@@ -56,7 +60,8 @@ public enum ScanWorker {
         let options = AnalysisOptions(media: request.media, events: request.events,
                                       interviewer: try request.interviewer.map { try SourceSpec(parsing: $0) },
                                       candidate: try request.candidate.map { try SourceSpec(parsing: $0) },
-                                      configuration: configuration, toolVersion: toolVersion)
+                                      configuration: configuration, acceptTruncated: request.acceptTruncated,
+                                      toolVersion: toolVersion)
         let outcome = try Analysis.analyse(options)
         return WorkerResult(mediaHash: mediaHash, eventsHash: eventsHash, unchanged: false, report: outcome.report.json,
                             voiceprint: outcome.voiceprint, candidateId: outcome.candidateId, interviewId: outcome.interviewId,

@@ -14,6 +14,8 @@ public struct ScanOptions: Sendable {
     public var timeout_s: Double
     /// Thresholds file handed to every worker.
     public var configPath: String?
+    /// Analyse what truncated files hold instead of failing them.
+    public var acceptTruncated = false
     /// Identifies the tool version and effective configuration (see ``ScanOptions/settingsKey(toolVersion:configuration:)``).
     public var settingsKey: String
     /// The `candor` executable to start workers with (`candor scan worker REQUEST RESULT`).
@@ -31,8 +33,9 @@ public struct ScanOptions: Sendable {
     }
 
     /// Rows analysed by another tool version or configuration are analysed again on resume.
-    public static func settingsKey(toolVersion: String, configuration: Configuration) -> String {
+    public static func settingsKey(toolVersion: String, configuration: Configuration, acceptTruncated: Bool = false) -> String {
         let text = toolVersion + "\n" + configuration.json.canonical(pretty: false, decimals: 9)
+            + (acceptTruncated ? "\naccept-truncated" : "")
         return toolVersion + "+" + String(ContentHash.sha256(data: Data(text.utf8)).prefix(16))
     }
 }
@@ -191,7 +194,8 @@ public final class Scanner: @unchecked Sendable {
 
         let request = WorkerRequest(item: job.item, configPath: options.configPath,
                                     knownMediaHash: job.checkHashes ? job.previous?.mediaHash : nil,
-                                    knownEventsHash: job.checkHashes ? job.previous?.eventsHash : nil)
+                                    knownEventsHash: job.checkHashes ? job.previous?.eventsHash : nil,
+                                    acceptTruncated: options.acceptTruncated)
         let run = runWorker(request)
         let seconds = Date().timeIntervalSince(started)
         row.finishedAt = Date().timeIntervalSince1970

@@ -51,6 +51,9 @@ struct ScanRunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Thresholds file (see `candor config defaults`).", valueName: "FILE"))
     var config: String?
 
+    @Flag(help: "Analyse what truncated recordings hold instead of failing them.")
+    var acceptTruncated = false
+
     @Flag(help: "No progress display.")
     var quiet = false
 
@@ -76,9 +79,11 @@ struct ScanRunCommand: ParsableCommand {
         let store: SQLiteScanStore
         do { store = try SQLiteScanStore(path: db) } catch let error as ScanStoreError { throw CLIError.input(error.description) }
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let options = ScanOptions(jobs: jobs, resume: resume, retryFailed: retryFailed, timeout_s: timeout, configPath: configPath,
-                                  settingsKey: ScanOptions.settingsKey(toolVersion: CandorCommand.version, configuration: configuration),
+        var options = ScanOptions(jobs: jobs, resume: resume, retryFailed: retryFailed, timeout_s: timeout, configPath: configPath,
+                                  settingsKey: ScanOptions.settingsKey(toolVersion: CandorCommand.version, configuration: configuration,
+                                                                       acceptTruncated: acceptTruncated),
                                   workerExecutable: executable)
+        options.acceptTruncated = acceptTruncated
         let display = ScanProgressDisplay(mode: quiet ? .off : (isatty(STDERR_FILENO) == 1 ? .bar : .lines))
         let progress: ScanProgress
         do {

@@ -151,3 +151,16 @@ struct DiscoveryTests {
         #expect { try Discovery.find("/no/such/archive") } throws: { ($0 as? Discovery.DiscoveryError)?.message.contains("does not exist") == true }
     }
 }
+
+@Suite("scan settings")
+struct SettingsKeyTests {
+    @Test func aChangedConfigurationOrTruncationPolicyIsANewKey() {
+        var changed = Configuration.defaults
+        changed.voice.referenceThreshold = 0.7
+        let base = ScanOptions.settingsKey(toolVersion: "1", configuration: .defaults)
+        #expect(base == ScanOptions.settingsKey(toolVersion: "1", configuration: .defaults))
+        #expect(base != ScanOptions.settingsKey(toolVersion: "2", configuration: .defaults))
+        #expect(base != ScanOptions.settingsKey(toolVersion: "1", configuration: changed))
+        #expect(base != ScanOptions.settingsKey(toolVersion: "1", configuration: .defaults, acceptTruncated: true))
+    }
+}
