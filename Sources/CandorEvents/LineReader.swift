@@ -6,7 +6,9 @@ public final class LineReader {
     public let path: String
     public let maximumLineBytes: Int
     private let handle: FileHandle
-    private var buffer = Data()
+    /// Bytes read but not yet returned are `buffer[start...]`.
+    private var buffer: [UInt8] = []
+    private var start = 0
     private var finished = false
     /// 1-based number of the line last returned.
     public private(set) var lineNumber = 0
@@ -36,36 +38,47 @@ public final class LineReader {
     /// The next line without its terminator, or nil at the end of the file.
     public func next() throws -> Line? {
         var skipping = 0
+        var searchFrom = start
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let lineData = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
+            if let newline = buffer[searchFrom...].firstIndex(of: 0x0A) {
+                let length = newline - start
+                let text = skipping > 0 ? nil : LineReader.decode(buffer[start..<newline])
+                start = newline + 1
                 lineNumber += 1
-                if skipping > 0 { return .tooLong(bytes: skipping + lineData.count) }
-                return .text(LineReader.decode(lineData))
+                if skipping > 0 { return .tooLong(bytes: skipping + length) }
+                return .text(text!)
             }
-            if buffer.count > maximumLineBytes {
-                skipping += buffer.count
+            if buffer.count - start > maximumLineBytes {
+                skipping += buffer.count - start
                 buffer.removeAll(keepingCapacity: true)
+                start = 0
             }
             if finished {
-                guard !buffer.isEmpty || skipping > 0 else { return nil }
-                let lineData = buffer
+                guard start < buffer.count || skipping > 0 else { return nil }
+                let length = buffer.count - start
+                let text = skipping > 0 ? nil : LineReader.decode(buffer[start...])
                 buffer.removeAll()
+                start = 0
                 lineNumber += 1
-                if skipping > 0 { return .tooLong(bytes: skipping + lineData.count) }
-                return .text(LineReader.decode(lineData))
+                if skipping > 0 { return .tooLong(bytes: skipping + length) }
+                return .text(text!)
             }
+            // Drop what was returned before reading more, so the buffer stays one line long.
+            if start > 0 {
+                buffer.removeSubrange(0..<start)
+                start = 0
+            }
+            searchFrom = buffer.count
             let chunk: Data
             do { chunk = try handle.read(upToCount: 1 << 16) ?? Data() } catch {
                 throw EventLogError(path: path, line: lineNumber + 1, message: "read failed (\(error.localizedDescription))")
             }
-            if chunk.isEmpty { finished = true } else { buffer.append(chunk) }
+            if chunk.isEmpty { finished = true } else { buffer.append(contentsOf: chunk) }
         }
     }
 
-    private static func decode(_ data: Data) -> String {
-        var text = String(decoding: data, as: UTF8.self)
+    private static func decode(_ bytes: ArraySlice<UInt8>) -> String {
+        var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\r") { text.removeLast() }
         return text
     }

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Full-analysis benchmark: `candor analyze` on long interviews, beside ffmpeg decoding the
+same files.
+
+Inputs (generated once into bench/work/, not committed):
+  - a 60-minute two-track AAC interview (the bundled sample's real speech, looped), audio only;
+  - the same with 720p H.264 video at 25 fps (a moving test pattern; one minute encoded with
+    libx264 and looped by stream copy) in an mp4;
+  - a 3-hour two-track AAC recording (the hour, three times, by stream copy).
+Measured, each run interleaved, everything pinned to one core (`taskset -c 0`):
+  - analyze, audio-only hour: real-time factor (target >= 200x) and ratio to
+    `ffmpeg -i FILE -map 0:a -f null -` (decoding both audio tracks only);
+  - analyze, hour with video: ratio to `ffmpeg -i FILE -f null -` decoding the same file
+    (audio and video; target <= 0.5: Candor must not pay for full-rate video);
+  - peak resident memory of analyze for 1 h and 3 h (target < 150 MB, not growing with length),
+    beside ffmpeg's.
+Prints a table (median of --runs, min-max) and writes bench/results/analyze.json.
+
+Usage: bench/analyze.py [--runs N] [--candor PATH] [--json PATH]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "bench", "work")
+
+
+def ffmpeg(*arguments):
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *arguments], check=True)
+
+
+def generated(path, make):
+    if not os.path.exists(path):
+        temporary = path + ".tmp" + os.path.splitext(path)[1]
+        make(temporary)
+        os.replace(temporary, path)
+    return path
+
+
+def make_inputs():
+    os.makedirs(WORK, exist_ok=True)
+    sample = os.path.join(ROOT, "testmedia", "sample-interview.mkv")
+    hour = generated(os.path.join(WORK, "analyze-60min-2track.m4a"), lambda out: ffmpeg(
+        "-stream_loop", "-1", "-i", sample, "-map", "0:a:0", "-map", "0:a:1", "-t", "3600", "-c:a", "aac", "-b:a", "64k",
+        "-metadata:s:a:0", "title=Interviewer", "-metadata:s:a:1", "title=Candidate", out))
+    minute = generated(os.path.join(WORK, "analyze-1min-720p.mp4"), lambda out: ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-t", "60", "-c:v", "libx264", "-preset", "veryfast",
+        "-g", "250", "-pix_fmt", "yuv420p", out))
+    video = generated(os.path.join(WORK, "analyze-60min-2track-720p.mp4"), lambda out: ffmpeg(
+        "-stream_loop", "-1", "-i", minute, "-i", hour, "-map", "0:v", "-map", "1:a", "-c", "copy", "-t", "3600",
+        "-metadata:s:a:0", "title=Interviewer", "-metadata:s:a:1", "title=Candidate", out))
+    long = generated(os.path.join(WORK, "analyze-3h-2track.m4a"), lambda out: ffmpeg(
+        "-stream_loop", "2", "-i", hour, "-map", "0:a", "-c", "copy", out))
+    return hour, video, long
+
+
+def measure(command):
+    """Runs command (pinned to core 0) with output discarded; returns (seconds, peak RSS in MB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(["taskset", "-c", "0", *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def stats(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--candor", default=os.path.join(ROOT, ".build", "release", "candor"))
+    parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "analyze.json"))
+    options = parser.parse_args()
+    if not os.path.exists(options.candor):
+        raise SystemExit(f"{options.candor} not found: run `swift build -c release` first")
+    hour, video, long = make_inputs()
+    null = ["ffmpeg", "-nostdin", "-v", "error", "-threads", "1"]
+    cases = [
+        ("1 h audio-only", 3600, hour, null + ["-i", hour, "-map", "0:a", "-f", "null", "-"]),
+        ("1 h with 720p video", 3600, video, null + ["-i", video, "-f", "null", "-"]),
+        ("3 h audio-only", 3 * 3600, long, null + ["-i", long, "-map", "0:a", "-f", "null", "-"]),
+    ]
+    rows = []
+    for name, seconds, path, peer in cases:
+        runs = options.runs if "3 h" not in name else max(1, options.runs // 2)
+        candor, ffmpeg_runs = [], []
+        for _ in range(runs):
+            candor.append(measure([options.candor, "analyze", path, "--format", "json", "--quiet"]))
+            ffmpeg_runs.append(measure(peer))
+        ratios = [c[0] / f[0] for c, f in zip(candor, ffmpeg_runs)]
+        row = {
+            "input": name, "audio_s": seconds, "runs": runs,
+            "candor_s": stats([c[0] for c in candor]), "ffmpeg_s": stats([f[0] for f in ffmpeg_runs]),
+            "ratio": stats(ratios),
+            "candor_realtime_factor": seconds / statistics.median([c[0] for c in candor]),
+            "candor_peak_mb": max(c[1] for c in candor), "ffmpeg_peak_mb": max(f[1] for f in ffmpeg_runs),
+        }
+        rows.append(row)
+        print(f"{name:22s} candor {row['candor_s']['median']:6.2f} s ({row['candor_realtime_factor']:4.0f}x real time)  "
+              f"ffmpeg {row['ffmpeg_s']['median']:6.2f} s  ratio {row['ratio']['median']:.2f} "
+              f"({row['ratio']['min']:.2f}-{row['ratio']['max']:.2f})  peak RSS {row['candor_peak_mb']:.0f} / "
+              f"{row['ffmpeg_peak_mb']:.0f} MB", flush=True)
+    os.makedirs(os.path.dirname(options.json), exist_ok=True)
+    with open(options.json + ".tmp", "w") as handle:
+        json.dump({"benchmark": "analyze", "rows": rows}, handle, indent=2)
+    os.replace(options.json + ".tmp", options.json)
+
+
+if __name__ == "__main__":
+    main()

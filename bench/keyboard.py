@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Keystroke benchmark: precision, recall and F1 of Candor's acoustic key-press detection at
+±30 ms, and the clock-offset error of its log alignment, beside two peers on the same audio:
+librosa's onset detector (`onset_detect`, backtracked) and a fixed energy-threshold isolator
+(10 ms RMS above a fixed level, 100 ms refractory) — the obvious alternatives.
+
+Inputs (generated into bench/work/keyboard/ from installed Debian packages, never committed):
+real IBM Model M key presses and releases (bucklespring-data) placed at known times in bursts
+of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels, over:
+  - quiet room noise only (typing alone);
+  - real read speech (pocketsphinx-testdata's LibriVox clips) over the typing;
+  - the same mix through Opus at 32 kb/s (what a meeting app sends);
+  - the same mix noise-gated (digital silence between sounds, as noise suppression does).
+Each case has an event log with the true presses on a clock 1.3 s behind the media.
+Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
+
+Usage: bench/keyboard.py [--seconds S] [--seeds N] [--candor PATH] [--json PATH]
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+
+import numpy
+import soundfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(ROOT, "bench", "work", "keyboard")
+RATE = 48000
+KEYS = "/usr/share/buckle/wav"
+SPEECH = "/usr/share/pocketsphinx/test/data/librivox"
+OFFSET = 1.3
+
+
+def load(path):
+    out = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"],
+                         check=True, capture_output=True).stdout
+    return numpy.frombuffer(out, dtype=numpy.float32).copy()
+
+
+def onset(x):
+    peak = numpy.abs(x).max()
+    return int(numpy.argmax(numpy.abs(x) > 0.2 * peak))
+
+
+def make_case(name, seconds, seed, speech, codec=None, gated=False):
+    rng = numpy.random.default_rng(seed)
+    out = (rng.standard_normal(int(seconds * RATE)) * 10 ** (-62 / 20)).astype(numpy.float32)  # room noise
+    if speech:
+        position = RATE
+        clips = sorted(glob.glob(os.path.join(SPEECH, "*.wav")))
+        while position < len(out):
+            for clip in clips:
+                x = load(clip)
+                end = min(len(out), position + len(x))
+                out[position:end] += x[: end - position]
+                position += len(x) + int(0.8 * RATE)
+                if position >= len(out):
+                    break
+    presses = sorted(glob.glob(os.path.join(KEYS, "*-0.wav")))
+    keys = [(load(p), load(p.replace("-0.wav", "-1.wav"))) for p in presses[:60]]
+    truth = []
+    t = 0.5
+    while t < seconds - 1:
+        for _ in range(rng.integers(8, 30)):
+            if t >= seconds - 1:
+                break
+            press, release = keys[rng.integers(len(keys))]
+            gain = 10 ** (rng.uniform(-12, 0) / 20)
+            start = int(t * RATE) - onset(press)
+            out[start:start + len(press)] += press[: len(out) - start] * gain
+            truth.append(t)
+            r = int((t + rng.uniform(0.06, 0.13)) * RATE) - onset(release)
+            out[r:r + len(release)] += release[: len(out) - r] * gain * 0.8
+            t += rng.uniform(0.15, 0.4)
+        t += rng.uniform(1, 3)
+    if gated:
+        # Noise suppression: 20 ms blocks below -50 dBFS become digital silence.
+        block = int(0.02 * RATE)
+        for i in range(0, len(out), block):
+            if numpy.sqrt(numpy.mean(out[i:i + block] ** 2)) < 10 ** (-50 / 20):
+                out[i:i + block] = 0
+    peak = numpy.abs(out).max()
+    if peak > 0.99:
+        out *= 0.99 / peak
+    os.makedirs(WORK, exist_ok=True)
+    wav = os.path.join(WORK, f"{name}-{seed}.wav")
+    soundfile.write(wav, out, RATE, subtype="FLOAT")
+    media = wav
+    if codec == "opus":
+        media = os.path.join(WORK, f"{name}-{seed}.webm")
+        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "32k", media], check=True)
+    log = os.path.join(WORK, f"{name}-{seed}.events.jsonl")
+    jitter = numpy.random.default_rng(seed + 1000)
+    with open(log, "w") as handle:
+        handle.write(json.dumps({"type": "session", "schema": "candor.events/1"}) + "\n")
+        for press in truth:
+            logged = max(0.0, press - OFFSET + jitter.normal(0, 0.004))
+            handle.write(json.dumps({"t": round(logged, 4), "type": "key", "action": "down"}) + "\n")
+            handle.write(json.dumps({"t": round(logged + 0.09, 4), "type": "key", "action": "up"}) + "\n")
+    return media, log, truth
+
+
+def score(found, truth, tolerance=0.03):
+    used = set()
+    hits = 0
+    for time in sorted(found):
+        best = None
+        for i, t in enumerate(truth):
+            if i not in used and abs(t - time) <= tolerance and (best is None or abs(t - time) < abs(truth[best] - time)):
+                best = i
+        if best is not None:
+            used.add(best)
+            hits += 1
+    precision = hits / len(found) if found else 0.0
+    recall = hits / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "found": len(found), "truth": len(truth)}
+
+
+def spread(pairs):
+    """Concatenates several recordings' (found, truth) lists on one time line, 10^4 s apart."""
+    found = [f + 10000 * i for i, (fs, _) in enumerate(pairs) for f in fs]
+    truth = [t + 10000 * i for i, (_, ts) in enumerate(pairs) for t in ts]
+    return found, truth
+
+
+def librosa_onsets(media):
+    import librosa
+    y = load(media)
+    return list(librosa.onset.onset_detect(y=y, sr=RATE, backtrack=True, units="time"))
+
+
+def energy_onsets(media):
+    y = load(media)
+    hop = int(0.01 * RATE)
+    frames = len(y) // hop
+    rms = numpy.sqrt(numpy.mean(y[: frames * hop].reshape(frames, hop) ** 2, axis=1))
+    level = 20 * numpy.log10(numpy.maximum(rms, 1e-9))
+    found, last = [], -1.0
+    for i, value in enumerate(level):
+        t = i * hop / RATE
+        if value > -35 and t - last > 0.1:
+            found.append(t)
+            last = t
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=90)
+    parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--candor", default=os.path.join(ROOT, ".build", "release", "candor"))
+    parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "keyboard.json"))
+    options = parser.parse_args()
+    cases = [("typing-alone", False, None, False), ("under-speech", True, None, False),
+             ("under-speech-opus", True, "opus", False), ("under-speech-gated", True, None, True)]
+    rows = []
+    totals = {"candor": [], "librosa": [], "energy": []}
+    for name, speech, codec, gated in cases:
+        per = {"candor": [], "librosa": [], "energy": []}
+        offset_errors = []
+        for seed in range(1, options.seeds + 1):
+            media, log, truth = make_case(name, options.seconds, seed, speech, codec, gated)
+            out = subprocess.run([options.candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json",
+                                  "--quiet"], check=True, capture_output=True, text=True).stdout
+            keyboard = json.loads(out)["detectors"]["keyboard"]
+            found = keyboard["acoustic_keystrokes_s"]
+            per["candor"].append((found, truth))
+            per["librosa"].append((librosa_onsets(media), truth))
+            per["energy"].append((energy_onsets(media), truth))
+            if keyboard.get("clock_offset_s") is not None:
+                offset_errors.append(abs(keyboard["clock_offset_s"] - OFFSET))
+        row = {"case": name}
+        for method, pairs in per.items():
+            row[method] = score(*spread(pairs))
+            totals[method] += pairs
+        row["clock_offset_error_s"] = max(offset_errors) if offset_errors else None
+        row["clock_offset_estimated"] = f"{len(offset_errors)}/{options.seeds}"
+        rows.append(row)
+        print(f"{name:20s} candor P {row['candor']['precision']:.2f} R {row['candor']['recall']:.2f} F1 {row['candor']['f1']:.2f}"
+              f"  | librosa F1 {row['librosa']['f1']:.2f} | energy F1 {row['energy']['f1']:.2f}"
+              f"  | clock offset error {row['clock_offset_error_s'] if row['clock_offset_error_s'] is None else round(row['clock_offset_error_s'] * 1000, 1)} ms"
+              f" ({row['clock_offset_estimated']} estimated)", flush=True)
+    overall = {method: score(*spread(pairs)) for method, pairs in totals.items()}
+    print(f"{'all cases':20s} candor P {overall['candor']['precision']:.2f} R {overall['candor']['recall']:.2f} "
+          f"F1 {overall['candor']['f1']:.2f}  | librosa F1 {overall['librosa']['f1']:.2f} | energy F1 {overall['energy']['f1']:.2f}")
+    os.makedirs(os.path.dirname(options.json), exist_ok=True)
+    with open(options.json + ".tmp", "w") as handle:
+        json.dump({"benchmark": "keyboard", "tolerance_s": 0.03, "rows": rows, "overall": overall}, handle, indent=2)
+    os.replace(options.json + ".tmp", options.json)
+
+
+if __name__ == "__main__":
+    main()
