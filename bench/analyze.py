@@ -46,13 +46,13 @@ def make_inputs():
     sample = os.path.join(ROOT, "testmedia", "sample-interview.mkv")
     hour = generated(os.path.join(WORK, "analyze-60min-2track.m4a"), lambda out: ffmpeg(
         "-stream_loop", "-1", "-i", sample, "-map", "0:a:0", "-map", "0:a:1", "-t", "3600", "-c:a", "aac", "-b:a", "64k",
-        "-metadata:s:a:0", "title=Interviewer", "-metadata:s:a:1", "title=Candidate", out))
+        "-metadata:s:a:0", "handler_name=Interviewer", "-metadata:s:a:1", "handler_name=Candidate", out))
     minute = generated(os.path.join(WORK, "analyze-1min-720p.mp4"), lambda out: ffmpeg(
         "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-t", "60", "-c:v", "libx264", "-preset", "veryfast",
         "-g", "250", "-pix_fmt", "yuv420p", out))
     video = generated(os.path.join(WORK, "analyze-60min-2track-720p.mp4"), lambda out: ffmpeg(
         "-stream_loop", "-1", "-i", minute, "-i", hour, "-map", "0:v", "-map", "1:a", "-c", "copy", "-t", "3600",
-        "-metadata:s:a:0", "title=Interviewer", "-metadata:s:a:1", "title=Candidate", out))
+        "-metadata:s:a:0", "handler_name=Interviewer", "-metadata:s:a:1", "handler_name=Candidate", out))
     long = generated(os.path.join(WORK, "analyze-3h-2track.m4a"), lambda out: ffmpeg(
         "-stream_loop", "2", "-i", hour, "-map", "0:a", "-c", "copy", out))
     return hour, video, long

@@ -36,7 +36,7 @@ def make_archive():
         if not os.path.exists(path):
             subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-stream_loop", "8", "-i", sample,
                             "-map", "0:a:0", "-map", "0:a:1", "-t", str(MINUTES * 60), "-c:a", "aac", "-b:a", "64k",
-                            "-metadata:s:a:0", "title=Interviewer", "-metadata:s:a:1", "title=Candidate",
+                            "-metadata:s:a:0", "handler_name=Interviewer", "-metadata:s:a:1", "handler_name=Candidate",
                             path + ".tmp.mp4"], check=True)
             os.replace(path + ".tmp.mp4", path)
             shutil.copyfile(events, os.path.join(WORK, f"interview-{index:02d}.events.jsonl"))

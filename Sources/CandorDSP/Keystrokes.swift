@@ -53,8 +53,10 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
 /// artefacts do not trigger it, with desk knocks (low-frequency) and key releases (a second
 /// click 30–200 ms after a press) told apart.
 ///
-/// Streaming: `process(_:)` takes blocks at `sampleRateHz`; per-frame onset measurements
-/// (250 per second, 12 bytes each) are kept, and `finish()` picks the presses.
+/// Streaming: `process(_:)` takes blocks at `sampleRateHz`; per-frame onset measurements (250
+/// per second) are kept only for a sliding window of about a minute: frames whose statistics
+/// windows are complete are searched for presses as the audio arrives, so memory does not grow
+/// with the recording. `finish()` searches the rest and pairs presses with releases.
 public final class KeystrokeDetector {
     public let settings: KeystrokeSettings
     private var framer: Framer
@@ -68,14 +70,31 @@ public final class KeystrokeDetector {
     private let lowBins: Range<Int>
     private let hopSeconds: Double
     private let firstFrame_s: Double
-    /// Per frame: onset function (positive log-spectral flux in the band), band level, low level (dB).
+    /// Per frame from global frame `base` on: onset function (positive log-spectral flux in
+    /// the band), band level, low level (dB).
     private var flux: [Float] = []
     private var bandDB: [Float] = []
     private var lowDB: [Float] = []
+    private var base = 0
+    /// Frames analysed so far (global).
+    private var count = 0
+    /// Blocks of `blockFrames` before this one have been searched.
+    private var searchedBlock = 0
+    private let blockFrames: Int
+    private let reach: Int
+    /// Frames searched at a time once enough audio has arrived.
+    let segmentFrames: Int
+    /// Candidate onsets found so far: global frame, refined start frame, strength, margin.
+    private var candidates: [(index: Int, start: Int, strength: Float, margin: Float)] = []
 
     public struct ParameterError: Error, CustomStringConvertible { public let description: String }
 
-    public init(settings: KeystrokeSettings = .init()) throws(ParameterError) {
+    public convenience init(settings: KeystrokeSettings = .init()) throws(ParameterError) {
+        try self.init(settings: settings, segmentSeconds: 60)
+    }
+
+    /// `segmentSeconds`: how much audio is searched at a time (results do not depend on it).
+    init(settings: KeystrokeSettings, segmentSeconds: Double) throws(ParameterError) {
         self.settings = settings
         let rate = settings.sampleRateHz
         let frameSamples = 512 * Int((rate / 48000).rounded(.up))
@@ -101,10 +120,26 @@ public final class KeystrokeDetector {
         logBand = previousLog
         hopSeconds = Double(hopSamples) / rate
         firstFrame_s = Double(frameSamples) / 2 / rate
+        blockFrames = max(1, Int(0.1 / hopSeconds))
+        reach = max(1, Int(settings.thresholdWindowSeconds / 0.1))
+        segmentFrames = max(blockFrames, Int(segmentSeconds / hopSeconds) / blockFrames * blockFrames)
     }
 
     public func process(_ samples: [Float]) {
         framer.process(samples) { _, frame in analyse(frame) }
+        // Search whole blocks whose statistics windows (±4 reach blocks) and decay window are
+        // complete, a segment at a time, then forget frames no later block can look back to.
+        let lookahead = (4 * reach + 1) * blockFrames + Int(0.04 / hopSeconds) + 2
+        if count - searchedBlock * blockFrames >= segmentFrames + lookahead {
+            search(toBlock: (count - lookahead) / blockFrames, final: false)
+            let keepFrom = max(0, (searchedBlock - 4 * reach - 1) * blockFrames - Int((settings.riseSeconds / hopSeconds).rounded()) - 4)
+            if keepFrom > base {
+                flux.removeFirst(keepFrom - base)
+                bandDB.removeFirst(keepFrom - base)
+                lowDB.removeFirst(keepFrom - base)
+                base = keepFrom
+            }
+        }
     }
 
     private func analyse(_ frame: UnsafeBufferPointer<Float>) {
@@ -127,61 +162,77 @@ public final class KeystrokeDetector {
         flux.append(rise / Float(bandBins.count))
         bandDB.append(10 * log10(max(bandSum / normaliser, 1e-12)))
         lowDB.append(10 * log10(max(lowSum / normaliser, 1e-12)))
+        count += 1
     }
 
-    /// Picks key presses. (Speech is told apart later: the keyboard detector counts unlogged
-    /// clicks only outside the candidate's speech.)
-    public func finish() -> [Keystroke] {
-        let count = flux.count
-        guard count > 4 else { return [] }
-        let time = { (i: Int) in self.firstFrame_s + Double(i) * self.hopSeconds }
+    /// Searches blocks `searchedBlock..<toBlock` for candidate onsets (all remaining frames when
+    /// `final`). Frame indices are global; the arrays start at `base`.
+    private func search(toBlock: Int, final: Bool) {
+        let count = self.count
+        guard count > 4 else { return }
+        let lastBlock = final ? (count + blockFrames - 1) / blockFrames : toBlock
+        guard lastBlock > searchedBlock else { return }
+        let flux = self.flux, bandDB = self.bandDB, lowDB = self.lowDB, base = self.base
+        @inline(__always) func f(_ i: Int) -> Float { flux[i - base] }
+        @inline(__always) func band(_ i: Int) -> Float { bandDB[i - base] }
         // Local statistics of the onset function and the band floor, in 0.1 s blocks.
-        let blockFrames = max(1, Int(0.1 / hopSeconds))
-        let blocks = (count + blockFrames - 1) / blockFrames
-        let reach = max(1, Int(settings.thresholdWindowSeconds / 0.1))
-        var thresholds = [Float](repeating: 0, count: blocks)
-        var floors = [Float](repeating: 0, count: blocks)
-        for block in 0..<blocks {
+        var thresholds = [Float](repeating: 0, count: lastBlock - searchedBlock)
+        var floors = thresholds
+        for block in searchedBlock..<lastBlock {
             let lo = max(0, (block - reach) * blockFrames), hi = min(count, (block + reach + 1) * blockFrames)
-            var values = Array(flux[lo..<hi])
+            var values = Array(flux[(lo - base)..<(hi - base)])
             values.sort()
             let median = values[values.count / 2]
             var deviations = values.map { abs($0 - median) }
             deviations.sort()
             let mad = max(deviations[deviations.count / 2], 0.05)
-            thresholds[block] = median + Float(settings.thresholdMADs) * mad
+            thresholds[block - searchedBlock] = median + Float(settings.thresholdMADs) * mad
             let floorLo = max(0, (block - 4 * reach) * blockFrames), floorHi = min(count, (block + 4 * reach + 1) * blockFrames)
-            var levels = Array(bandDB[floorLo..<floorHi])
+            var levels = Array(bandDB[(floorLo - base)..<(floorHi - base)])
             levels.sort()
-            floors[block] = levels[levels.count / 10]
+            floors[block - searchedBlock] = levels[levels.count / 10]
         }
         let riseFrames = max(1, Int((settings.riseSeconds / hopSeconds).rounded()))
-        var candidates: [(index: Int, strength: Float, margin: Float)] = []
-        for i in 1..<(count - 1) {
-            guard flux[i] >= flux[i - 1], flux[i] > flux[i + 1] || (flux[i] == flux[i + 1]) else { continue }
-            let block = i / blockFrames
-            guard flux[i] > thresholds[block] else { continue }
-            // Impulsive: the band level jumps within a few ms, well above the floor.
-            let peakLevel = bandDB[min(count - 1, i + 1)] > bandDB[i] ? bandDB[min(count - 1, i + 1)] : bandDB[i]
-            let before = bandDB[max(0, i - riseFrames - 1)]
-            guard Double(peakLevel - before) >= settings.minimumRiseDB,
-                  Double(peakLevel - floors[block]) >= settings.minimumAboveFloorDB else { continue }
-            // Desk knocks and thumps: mostly low-frequency.
-            guard Double(lowDB[i] - peakLevel) < settings.knockMarginDB else { continue }
-            // A click dies away within tens of milliseconds; speech sounds (fricatives,
-            // aspirated plosives, vowels) sustain their high-band energy.
-            let decayFrom = i + Int(0.02 / hopSeconds), decayTo = min(count, i + Int(0.04 / hopSeconds))
-            if decayFrom < decayTo {
-                var sum: Float = 0
-                for j in decayFrom..<decayTo { sum += pow(10, bandDB[j] / 10) }
-                let after = 10 * log10(max(sum / Float(decayTo - decayFrom), 1e-12))
-                guard Double(peakLevel - after) >= settings.minimumDecayDB else { continue }
+        let first = max(1, searchedBlock * blockFrames), end = min(count - 1, lastBlock * blockFrames)
+        if first < end {
+            for i in first..<end {
+                guard f(i) >= f(i - 1), f(i) > f(i + 1) || (f(i) == f(i + 1)) else { continue }
+                let block = i / blockFrames - searchedBlock
+                guard f(i) > thresholds[block] else { continue }
+                // Impulsive: the band level jumps within a few ms, well above the floor.
+                let next = band(min(count - 1, i + 1))
+                let peakLevel = next > band(i) ? next : band(i)
+                let before = band(max(0, i - riseFrames - 1))
+                guard Double(peakLevel - before) >= settings.minimumRiseDB,
+                      Double(peakLevel - floors[block]) >= settings.minimumAboveFloorDB else { continue }
+                // Desk knocks and thumps: mostly low-frequency.
+                guard Double(lowDB[i - base] - peakLevel) < settings.knockMarginDB else { continue }
+                // A click dies away within tens of milliseconds; speech sounds (fricatives,
+                // aspirated plosives, vowels) sustain their high-band energy.
+                let decayFrom = i + Int(0.02 / hopSeconds), decayTo = min(count, i + Int(0.04 / hopSeconds))
+                if decayFrom < decayTo {
+                    var sum: Float = 0
+                    for j in decayFrom..<decayTo { sum += pow(10, band(j) / 10) }
+                    let after = 10 * log10(max(sum / Float(decayTo - decayFrom), 1e-12))
+                    guard Double(peakLevel - after) >= settings.minimumDecayDB else { continue }
+                }
+                // The onset time: back from the flux peak to where the rise starts (within 4 ms).
+                var start = i
+                while start > 0 && i - start < 2 && f(start - 1) > 0.25 * f(i) { start -= 1 }
+                candidates.append((i, start, f(i), f(i) - thresholds[block]))
             }
-            candidates.append((i, flux[i], flux[i] - thresholds[block]))
         }
+        searchedBlock = lastBlock
+    }
+
+    /// Picks key presses. (Speech is told apart later: the keyboard detector counts unlogged
+    /// clicks only outside the candidate's speech.)
+    public func finish() -> [Keystroke] {
+        search(toBlock: 0, final: true)
+        let time = { (i: Int) in self.firstFrame_s + Double(i) * self.hopSeconds }
         // One onset per `minimumInterOnsetSeconds`, keeping the strongest.
         let minimumGap = Int(settings.minimumInterOnsetSeconds / hopSeconds)
-        var onsets: [(index: Int, strength: Float, margin: Float)] = []
+        var onsets: [(index: Int, start: Int, strength: Float, margin: Float)] = []
         for candidate in candidates {
             if let last = onsets.last, candidate.index - last.index < minimumGap {
                 if candidate.strength > last.strength { onsets[onsets.count - 1] = candidate }
@@ -196,11 +247,8 @@ public final class KeystrokeDetector {
         while index < onsets.count {
             let onset = onsets[index]
             let t = time(onset.index)
-            // The onset time: back from the flux peak to where the rise starts (within 4 ms).
-            var start = onset.index
-            while start > 0 && onset.index - start < 2 && flux[start - 1] > 0.25 * flux[onset.index] { start -= 1 }
             let confidence = Double(1 / (1 + exp(-Double(onset.margin) / 0.5)))
-            presses.append(Keystroke(time_s: time(start), confidence: confidence, strength: Double(onset.strength)))
+            presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength)))
             if index + 1 < onsets.count {
                 let gap = time(onsets[index + 1].index) - t
                 let third = index + 2 < onsets.count ? time(onsets[index + 2].index) - t : .infinity

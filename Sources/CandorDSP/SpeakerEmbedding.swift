@@ -13,10 +13,12 @@ public enum SpeakerEmbedding {
         let width = features.mfccCount
         var mean = [Double](repeating: 0, count: width - 1), square = mean
         var logPitch: [Double] = []
+        var row = [Int16](repeating: 0, count: width)
+        let step = Double(SpeechFeatures.mfccStep)
         for i in frames {
-            let row = features.mfcc(ofFrame: i)
+            row.withUnsafeMutableBufferPointer { features.mfccFixed(ofFrame: i, into: $0) }
             for c in 1..<width {
-                let value = Double(row[row.startIndex + c])
+                let value = Double(row[c]) * step
                 mean[c - 1] += value
                 square[c - 1] += value * value
             }

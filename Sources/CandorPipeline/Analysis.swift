@@ -193,7 +193,9 @@ public enum Analysis {
             for (index, role) in job.roles.enumerated() {
                 do {
                     if role.keyboard { keystrokeDetector = try KeystrokeDetector() } else {
-                        extractors[index] = try SpeechFeatureExtractor(settings: speechSettings)
+                        let extractor = try SpeechFeatureExtractor(settings: speechSettings)
+                        if duration > 0 { extractor.reserve(seconds: duration + 2) }
+                        extractors[index] = extractor
                     }
                 } catch {
                     throw MediaError(.libraryFailure, path: job.path, message: "analysis setup: \(error)")

@@ -1,4 +1,4 @@
-import CandorDSP
+@testable import CandorDSP
 import CandorMedia
 import CandorTestSupport
 import Foundation
@@ -37,6 +37,25 @@ struct KeystrokeTests {
         // Known weakness (README): loud speech over typing masks presses, and a masked press's
         // release is then taken for a press. Checked so that it cannot get worse unnoticed.
         #expect(score.f1 >= 0.75)
+    }
+
+    @Test("searching a sliding window as audio arrives finds exactly what one search at the end finds")
+    func streamingEqualsWhole() throws {
+        let mix = try TypingFixture.mix(seconds: 40, speechGain: 1, seed: 11)
+        func run(segmentSeconds: Double, block: Int) throws -> [Keystroke] {
+            let detector = try KeystrokeDetector(settings: .init(), segmentSeconds: segmentSeconds)
+            var start = 0
+            while start < mix.samples.count {
+                let end = min(mix.samples.count, start + block)
+                detector.process(Array(mix.samples[start..<end]))
+                start = end
+            }
+            return detector.finish()
+        }
+        let whole = try run(segmentSeconds: 1000, block: 48000)
+        #expect(whole.count > 50)
+        #expect(try run(segmentSeconds: 0.5, block: 4800) == whole)
+        #expect(try run(segmentSeconds: 3, block: 77777) == whole)
     }
 
     @Test("speech alone has no keystrokes")
