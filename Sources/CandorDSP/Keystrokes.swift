@@ -143,20 +143,31 @@ public final class KeystrokeDetector {
     }
 
     private func analyse(_ frame: UnsafeBufferPointer<Float>) {
-        for i in 0..<frame.count { buffer[i] = frame[i] * window[i] }
-        buffer.withUnsafeBufferPointer { b in power.withUnsafeMutableBufferPointer { fft.power(b, into: $0) } }
+        buffer.withUnsafeMutableBufferPointer { buffer in
+            window.withUnsafeBufferPointer { window in
+                for i in 0..<min(frame.count, buffer.count) { buffer[i] = frame[i] * window[i] }
+            }
+            power.withUnsafeMutableBufferPointer { fft.power(UnsafeBufferPointer(buffer), into: $0) }
+        }
         var rise: Float = 0
         var bandSum: Float = 0
         var lowSum: Float = 0
-        for (offset, k) in bandBins.enumerated() {
-            let value = power[k]
-            bandSum += value
-            let level = 10 * log10(max(value, 1e-12))
-            logBand[offset] = level
-            let difference = level - previousLog[offset]
-            if difference > 0 { rise += min(difference, 30) }
+        let bandStart = bandBins.lowerBound
+        power.withUnsafeBufferPointer { power in
+            logBand.withUnsafeMutableBufferPointer { current in
+                previousLog.withUnsafeBufferPointer { previous in
+                    for offset in 0..<current.count {
+                        let value = power[bandStart + offset]
+                        bandSum += value
+                        let level = FastMath.decibels(max(value, 1e-12))
+                        current[offset] = level
+                        let difference = level - previous[offset]
+                        if difference > 0 { rise += min(difference, 30) }
+                    }
+                }
+            }
+            for k in lowBins { lowSum += power[k] }
         }
-        for k in lowBins { lowSum += power[k] }
         swap(&logBand, &previousLog)
         let normaliser = Float(window.count) * Float(window.count) / 4
         flux.append(rise / Float(bandBins.count))
@@ -181,16 +192,13 @@ public final class KeystrokeDetector {
         for block in searchedBlock..<lastBlock {
             let lo = max(0, (block - reach) * blockFrames), hi = min(count, (block + reach + 1) * blockFrames)
             var values = Array(flux[(lo - base)..<(hi - base)])
-            values.sort()
-            let median = values[values.count / 2]
-            var deviations = values.map { abs($0 - median) }
-            deviations.sort()
-            let mad = max(deviations[deviations.count / 2], 0.05)
+            let median = FastMath.select(&values, values.count / 2)
+            for i in values.indices { values[i] = abs(values[i] - median) }
+            let mad = max(FastMath.select(&values, values.count / 2), 0.05)
             thresholds[block - searchedBlock] = median + Float(settings.thresholdMADs) * mad
             let floorLo = max(0, (block - 4 * reach) * blockFrames), floorHi = min(count, (block + 4 * reach + 1) * blockFrames)
             var levels = Array(bandDB[(floorLo - base)..<(floorHi - base)])
-            levels.sort()
-            floors[block - searchedBlock] = levels[levels.count / 10]
+            floors[block - searchedBlock] = FastMath.select(&levels, levels.count / 10)
         }
         let riseFrames = max(1, Int((settings.riseSeconds / hopSeconds).rounded()))
         let first = max(1, searchedBlock * blockFrames), end = min(count - 1, lastBlock * blockFrames)

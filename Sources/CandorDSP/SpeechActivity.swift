@@ -61,15 +61,13 @@ public struct SpeechActivity: Sendable {
     /// the absolute minimum applies.
     public func noiseFloor(levelsDBFS levels: [Float], voiced: [Bool], framesPerSecond: Double) -> [Float] {
         guard !levels.isEmpty else { return [] }
-        // Histograms of 0.5 dB bins from −120 to 0 dBFS, per 0.25 s block.
+        // A sliding histogram (0.5 dB bins from −120 to 0 dBFS) over 0.25 s blocks: blocks enter
+        // and leave it frame by frame, so memory does not depend on the length.
         let binCount = 240
         func bin(_ level: Float) -> Int { min(binCount - 1, max(0, Int((level + 120) * 2))) }
         let blockFrames = max(1, Int(0.25 * framesPerSecond))
         let blockCount = (levels.count + blockFrames - 1) / blockFrames
-        var histograms = [[Int32]](repeating: [Int32](repeating: 0, count: binCount), count: blockCount)
-        for i in levels.indices where levels[i] > settings.gateDBFS && !(voiced.indices.contains(i) && voiced[i]) {
-            histograms[i / blockFrames][bin(levels[i])] += 1
-        }
+        func counted(_ i: Int) -> Bool { levels[i] > settings.gateDBFS && !(voiced.indices.contains(i) && voiced[i]) }
         let reach = max(1, Int(settings.floorHalfWindowSeconds / 0.25))
         let minimumFrames = max(1, Int(settings.minimumFloorSeconds * framesPerSecond))
         var window = [Int32](repeating: 0, count: binCount)
@@ -77,8 +75,14 @@ public struct SpeechActivity: Sendable {
         var low = 0, high = -1  // blocks currently summed into `window`
         for block in 0..<blockCount {
             let wantLow = max(0, block - reach), wantHigh = min(blockCount - 1, block + reach)
-            while high < wantHigh { high += 1; for b in 0..<binCount { window[b] += histograms[high][b] } }
-            while low < wantLow { for b in 0..<binCount { window[b] -= histograms[low][b] }; low += 1 }
+            while high < wantHigh {
+                high += 1
+                for i in (high * blockFrames)..<min(levels.count, (high + 1) * blockFrames) where counted(i) { window[bin(levels[i])] += 1 }
+            }
+            while low < wantLow {
+                for i in (low * blockFrames)..<min(levels.count, (low + 1) * blockFrames) where counted(i) { window[bin(levels[i])] -= 1 }
+                low += 1
+            }
             let total = window.reduce(0, +)
             guard total >= minimumFrames else { continue }
             let target = max(1, Int32((Double(total) * settings.floorPercentile).rounded(.up)))

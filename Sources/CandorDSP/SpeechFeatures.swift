@@ -189,9 +189,11 @@ public final class SpeechFeatureExtractor {
     }
 
     private func analyse(_ frame: UnsafeBufferPointer<Float>) {
-        for i in 0..<frame.count { frameBuffer[i] = frame[i] * window[i] }
-        frameBuffer.withUnsafeBufferPointer { buffer in
-            power.withUnsafeMutableBufferPointer { fft.power(buffer, into: $0) }
+        frameBuffer.withUnsafeMutableBufferPointer { buffer in
+            window.withUnsafeBufferPointer { window in
+                for i in 0..<min(frame.count, buffer.count) { buffer[i] = frame[i] * window[i] }
+            }
+            power.withUnsafeMutableBufferPointer { fft.power(UnsafeBufferPointer(buffer), into: $0) }
         }
         power.withUnsafeBufferPointer { power in
             // Mean square of the unwindowed signal from a one-sided power spectrum (Parseval).

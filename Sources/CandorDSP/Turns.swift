@@ -62,9 +62,10 @@ public struct TwoSourceTurns: Sendable {
     }
 
     private func medianSpeechLevel(_ features: SpeechFeatures, _ active: [Bool]) -> Float {
-        let levels = features.levelDBFS.enumerated().filter { active.indices.contains($0.offset) && active[$0.offset] }.map(\.element)
+        var levels: [Float] = []
+        for (i, level) in features.levelDBFS.enumerated() where i < active.count && active[i] { levels.append(level) }
         guard !levels.isEmpty else { return -120 }
-        return levels.sorted()[levels.count / 2]
+        return FastMath.select(&levels, levels.count / 2)
     }
 
     private func runs(_ active: [Bool], features: SpeechFeatures, speaker: String) -> [SpeakerTurn] {
