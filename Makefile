@@ -34,11 +34,15 @@ demo: release
 	@echo "HTML report: out/sample-report.html"
 
 # Speed and memory against ffmpeg on the same files (not a test; see bench/README.md).
-bench: release deps-test
+bench: release
+	@scripts/install-deps.sh bench
 	@python3 -c "import librosa, soundfile" 2>/dev/null || python3 -m pip install --quiet "librosa==0.11.0" soundfile
 	bench/decode.py
 	bench/features.py
+	bench/analyze.py
+	bench/keyboard.py
 	bench/voice.py
+	bench/scan.py
 
 clean:
 	rm -rf .build

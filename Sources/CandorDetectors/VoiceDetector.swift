@@ -119,10 +119,25 @@ public struct VoiceDetector: Sendable {
                 voiceMeans.append(mean)
             }
         }
+        // Neighbouring segments of the same voice are one: a boundary counts only where the
+        // voice changes.
+        var mergedVoices: [Int] = []
+        var mergedEdges = [0]
+        for (index, voice) in segmentVoices.enumerated() {
+            if let last = mergedVoices.last, last == voice {
+                mergedEdges[mergedEdges.count - 1] = edges[index + 1]
+            } else {
+                mergedVoices.append(voice)
+                mergedEdges.append(edges[index + 1])
+            }
+        }
+        segmentVoices = mergedVoices
+        let edgesOfVoices = mergedEdges
+        boundaries = Array(edgesOfVoices.dropFirst().dropLast())
         let perWindow = speechSeconds / Double(vectors.count)
         var voiceSeconds = [Double](repeating: 0, count: voiceMeans.count)
         var segments: [JSONValue] = []
-        for (index, (from, to)) in zip(edges, edges.dropFirst()).enumerated() {
+        for (index, (from, to)) in zip(edgesOfVoices, edgesOfVoices.dropFirst()).enumerated() {
             voiceSeconds[segmentVoices[index]] += Double(to - from) * perWindow
             segments.append(.object(["start_s": .number(windows[from].start_s), "end_s": .number(windows[to - 1].end_s),
                                      "speaker": .string("voice \(String(UnicodeScalar(65 + segmentVoices[index])!))")]))

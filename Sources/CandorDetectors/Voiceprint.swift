@@ -39,15 +39,22 @@ public struct Voiceprint: Sendable, Equatable, Codable {
     }
 
     /// Similarity in 0…1: `1 / (1 + d)`, where `d` is the mean over dimensions of the squared
-    /// difference of the two means in units of the two voices' own window-to-window variance.
-    /// The same speaker differs by much less than their own variation (d ≪ 1); different
-    /// speakers by about as much or more.
+    /// difference of the two means in units of twice the pooled window-to-window variance (each
+    /// print's variance weighted by its degrees of freedom, windows − 1, so a print of a few
+    /// windows leans on the other's estimate). The same speaker differs by much less than
+    /// their own variation (d ≪ 1); different speakers by about as much or more. 0 when neither
+    /// print has two windows.
     public func similarity(to other: Voiceprint) -> Double {
+        let freedomA = Double(max(0, windows - 1)), freedomB = Double(max(0, other.windows - 1))
+        guard freedomA + freedomB > 0 else { return 0 }
         var sum = 0.0
         var count = 0
         for d in 0..<min(mean.count, other.mean.count) {
             let a = Double(mean[d]), b = Double(other.mean[d])
-            let scale = Double(spread[d] * spread[d] + other.spread[d] * other.spread[d])
+            // Stored spreads are population deviations; n/(n−1) makes each variance unbiased.
+            let varianceA = freedomA > 0 ? Double(spread[d] * spread[d]) * Double(windows) / freedomA : 0
+            let varianceB = freedomB > 0 ? Double(other.spread[d] * other.spread[d]) * Double(other.windows) / freedomB : 0
+            let scale = 2 * (freedomA * varianceA + freedomB * varianceB) / (freedomA + freedomB)
             guard a.isFinite, b.isFinite, scale.isFinite, scale > 1e-9 else { continue }
             sum += (a - b) * (a - b) / scale
             count += 1

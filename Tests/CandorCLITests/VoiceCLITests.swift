@@ -96,3 +96,80 @@ struct VoiceCLITests {
         #expect(voice["status"] as? String == "inconclusive")
     }
 }
+
+/// Real voices: two French-speaking women from Debian's Asterisk prompt packages (June,
+/// fr-CA, asterisk-core-sounds-fr-g722; Armelle Desjardins, asterisk-prompt-fr-armelle),
+/// installed at test time and never committed.
+enum RealVoices {
+    static let june = "/usr/share/asterisk/sounds/fr_CA_f_June"
+    static let armelle = "/usr/share/asterisk/sounds/fr"
+    static var available: Bool {
+        FileManager.default.fileExists(atPath: june) && FileManager.default.fileExists(atPath: armelle) && Voices.available
+    }
+
+    /// At least `seconds` of one speaker's prompts in a fixed shuffled order (seeded), 0.4 s apart.
+    static func speech(_ folder: String, seconds: Double, seed: UInt64) throws -> [Float] {
+        var names = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0.hasSuffix(".g722") || $0.hasSuffix(".gsm") }.sorted()
+        var generator = SeededRandom(seed: seed)
+        names.shuffle(using: &generator)
+        var out: [Float] = []
+        for name in names where Double(out.count) < seconds * 16000 {
+            out += try Tools.ffmpegSamples("\(folder)/\(name)")
+            out += [Float](repeating: 0, count: 6400)
+        }
+        return out
+    }
+
+    /// Encodes samples (16 kHz mono) as Opus in webm, like a meeting recording.
+    static func encode(_ scratch: ScratchFolder, _ name: String, _ samples: [Float]) throws -> String {
+        let raw = scratch.path(name + ".f32")
+        try samples.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: raw))
+        return try scratch.make(name + ".webm", ["-f", "f32le", "-ar", "16000", "-ac", "1", "-i", raw, "-c:a", "libopus", "-b:a", "32k"])
+    }
+}
+
+@Suite("Voice consistency on real speech",
+       .enabled(if: RealVoices.available, "needs asterisk-core-sounds-fr-g722 and asterisk-prompt-fr-armelle (make test installs them)"))
+struct RealVoiceCLITests {
+    @Test("a swap between two real women speaking the same language is caught")
+    func swap() throws {
+        let scratch = try ScratchFolder()
+        let first = try RealVoices.speech(RealVoices.june, seconds: 70, seed: 1)
+        let second = try RealVoices.speech(RealVoices.armelle, seconds: 70, seed: 2)
+        let media = try RealVoices.encode(scratch, "swap", first + second)
+        let voice = try Voices.voice(media)
+        #expect(voice["status"] as? String == "flagged", "\(voice["reason"] ?? "")")
+        let changes = try #require(voice["change_points_s"] as? [Double])
+        let boundary = Double(first.count) / 16000
+        #expect(changes.count == 1 && changes.contains { abs($0 - boundary) < 6 }, "change points \(changes), swap at \(boundary)")
+    }
+
+    @Test("one real voice for two and a half minutes, across a 12 dB level drop and added noise, is not flagged")
+    func oneVoice() throws {
+        let scratch = try ScratchFolder()
+        var speech = try RealVoices.speech(RealVoices.june, seconds: 140, seed: 3)
+        var generator = SeededRandom(seed: 9)
+        for i in (speech.count / 2)..<speech.count {
+            speech[i] = speech[i] * 0.25 + Float.random(in: -0.004...0.004, using: &generator)
+        }
+        let voice = try Voices.voice(try RealVoices.encode(scratch, "one", speech))
+        #expect(voice["status"] as? String == "ok", "\(voice["reason"] ?? "")")
+        #expect((voice["change_points_s"] as? [Double])?.isEmpty == true)
+    }
+
+    @Test("voiceprints of two different sessions of the same real speaker match; of two speakers, do not")
+    func voiceprints() throws {
+        let scratch = try ScratchFolder()
+        let juneA = try RealVoices.encode(scratch, "juneA", try RealVoices.speech(RealVoices.june, seconds: 40, seed: 4))
+        let juneB = try RealVoices.encode(scratch, "juneB", try RealVoices.speech(RealVoices.june, seconds: 40, seed: 5))
+        let armelle = try RealVoices.encode(scratch, "armelle", try RealVoices.speech(RealVoices.armelle, seconds: 40, seed: 6))
+        let print = scratch.path("juneA.voiceprint.json")
+        #expect(try Candor.run("voiceprint", juneA, "--candidate", "a:0", "-o", print).status == 0)
+        for (media, same) in [(juneB, true), (armelle, false)] {
+            let voice = try Voices.voice(media, ["--reference", print])
+            let reference = try #require((voice["references"] as? [[String: Any]])?.first)
+            #expect(reference["same_speaker"] as? Bool == same, "\(media): similarity \(reference["similarity"] ?? "")")
+        }
+    }
+}
