@@ -4,10 +4,9 @@
 Input (generated once into bench/work/): 10 minutes of real speech at 16 kHz mono WAV — the
 bundled sample interview's two tracks, mixed and repeated.
 
-Candor: `candor features FILE` (libsndfile read, spectra, 40-band mel, 20 MFCCs, spectral
-shape, YIN pitch every 20 ms, speech activity, diarization).
-librosa: soundfile read, mfcc (same STFT and mel settings), onset_strength, yin (1024-sample
-frames every 20 ms). Reported: real-time factor of each (audio seconds per second, one core)
+Candor: `candor features FILE` (libsndfile read, spectra, 40-band mel, 20 MFCCs, YIN pitch
+every 20 ms, speech activity, diarization).
+librosa: soundfile read, mfcc (same STFT and mel settings), yin (1024-sample frames every 20 ms). Reported: real-time factor of each (audio seconds per second, one core)
 and Candor's time as a ratio of librosa's (target: < 1, i.e. faster; Candor target >= 500x).
 
 Usage: bench/features.py [--runs N] [--candor PATH] [--json PATH]
@@ -28,7 +27,6 @@ start = time.perf_counter()
 y, sr = soundfile.read(sys.argv[1], dtype="float32")
 mfcc = librosa.feature.mfcc(y=y, sr=sr, n_fft=512, win_length=400, hop_length=160, n_mels=40, fmin=20, fmax=7600,
                             n_mfcc=20, center=False)
-onset = librosa.onset.onset_strength(y=y, sr=sr, hop_length=160)
 f0 = librosa.yin(y, fmin=60, fmax=500, sr=sr, frame_length=1024, hop_length=320, center=False)
 print(time.perf_counter() - start)
 '''
