@@ -18,6 +18,8 @@ public struct WorkerRequest: Sendable, Codable, Equatable {
     public var knownEventsHash: String?
     /// Analyse what a truncated file holds instead of refusing it (`--accept-truncated`).
     public var acceptTruncated: Bool = false
+    /// Address-space limit of the worker in MB (`--memory-limit`); nil for none.
+    public var memoryLimitMB: Int?
 
     public init(item: ScanItem, configPath: String?, knownMediaHash: String? = nil, knownEventsHash: String? = nil,
                 acceptTruncated: Bool = false) {
@@ -66,6 +68,18 @@ public enum ScanWorker {
         return WorkerResult(mediaHash: mediaHash, eventsHash: eventsHash, unchanged: false, report: outcome.report.json,
                             voiceprint: outcome.voiceprint, candidateId: outcome.candidateId, interviewId: outcome.interviewId,
                             identifiers: outcome.networkIdentifiers.map { Identifier(kind: $0.kind, value: $0.value) })
+    }
+
+    /// Caps this process's address space (`setrlimit(RLIMIT_AS)`), so a file that makes a
+    /// decoder allocate without bound fails alone instead of exhausting the machine.
+    public static func limitMemory(megabytes: Int) {
+        let bytes = rlim_t(max(64, megabytes)) * 1024 * 1024
+        var limit = rlimit(rlim_cur: bytes, rlim_max: bytes)
+        #if os(Linux)
+        _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+        #else
+        _ = setrlimit(RLIMIT_AS, &limit)
+        #endif
     }
 
     /// Ends this process if its parent (the scan) goes away, so a killed scan leaves no

@@ -16,6 +16,8 @@ public struct ScanOptions: Sendable {
     public var configPath: String?
     /// Analyse what truncated files hold instead of failing them.
     public var acceptTruncated = false
+    /// Address-space limit per worker in MB (nil: none).
+    public var memoryLimitMB: Int? = 4096
     /// Identifies the tool version and effective configuration (see ``ScanOptions/settingsKey(toolVersion:configuration:)``).
     public var settingsKey: String
     /// The `candor` executable to start workers with (`candor scan worker REQUEST RESULT`).
@@ -196,7 +198,9 @@ public final class Scanner: @unchecked Sendable {
                                     knownMediaHash: job.checkHashes ? job.previous?.mediaHash : nil,
                                     knownEventsHash: job.checkHashes ? job.previous?.eventsHash : nil,
                                     acceptTruncated: options.acceptTruncated)
-        let run = runWorker(request)
+        var limitedRequest = request
+        limitedRequest.memoryLimitMB = options.memoryLimitMB
+        let run = runWorker(limitedRequest)
         let seconds = Date().timeIntervalSince(started)
         row.finishedAt = Date().timeIntervalSince1970
         row.elapsed_s = seconds
@@ -265,6 +269,10 @@ public final class Scanner: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: options.workerExecutable)
         process.arguments = ["scan", "worker", requestURL.path, resultURL.path]
+        // A crashing worker's own backtrace is noise in the store; its signal is what is recorded.
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         guard let errorHandle = try? FileHandle(forWritingTo: errorURL) else { return .failed("could not prepare the worker's log") }
@@ -285,7 +293,8 @@ public final class Scanner: @unchecked Sendable {
         let lastLine = stderr.split(separator: "\n").last.map(String.init)?
             .replacingOccurrences(of: "candor: error: ", with: "")
         if process.terminationReason == .uncaughtSignal {
-            return .failed("the worker crashed (signal \(process.terminationStatus))" + (lastLine.map { ": \($0)" } ?? ""))
+            let limit = options.memoryLimitMB.map { " — a file needing more than the \($0) MB --memory-limit ends this way too" } ?? ""
+            return .failed("the worker crashed (signal \(process.terminationStatus))" + (lastLine.map { ": \($0)" } ?? "") + limit)
         }
         guard process.terminationStatus == 0 else {
             return .failed(lastLine ?? "the worker failed with exit status \(process.terminationStatus)")

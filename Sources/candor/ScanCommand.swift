@@ -51,6 +51,9 @@ struct ScanRunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Thresholds file (see `candor config defaults`).", valueName: "FILE"))
     var config: String?
 
+    @Option(help: ArgumentHelp("Address-space limit per worker in MB (0: none).", valueName: "MB"))
+    var memoryLimit: Int = 4096
+
     @Flag(help: "Analyse what truncated recordings hold instead of failing them.")
     var acceptTruncated = false
 
@@ -60,6 +63,7 @@ struct ScanRunCommand: ParsableCommand {
     func validate() throws {
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 256 (got \(jobs))") }
         guard timeout.isFinite, timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds (got \(timeout))") }
+        guard memoryLimit == 0 || memoryLimit >= 64 else { throw ValidationError("--memory-limit must be 0 (none) or at least 64 MB (got \(memoryLimit))") }
         guard !retryFailed || resume else { throw ValidationError("--retry-failed only makes sense with --resume") }
     }
 
@@ -77,13 +81,21 @@ struct ScanRunCommand: ParsableCommand {
             throw CLIError.input(error.description)
         }
         let store: SQLiteScanStore
-        do { store = try SQLiteScanStore(path: db) } catch let error as ScanStoreError { throw CLIError.input(error.description) }
+        let lock: ScanLock
+        do {
+            store = try SQLiteScanStore(path: db)
+            lock = try ScanLock(store: db)
+        } catch let error as ScanStoreError {
+            throw CLIError.input(error.description)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
         var options = ScanOptions(jobs: jobs, resume: resume, retryFailed: retryFailed, timeout_s: timeout, configPath: configPath,
                                   settingsKey: ScanOptions.settingsKey(toolVersion: CandorCommand.version, configuration: configuration,
                                                                        acceptTruncated: acceptTruncated),
                                   workerExecutable: executable)
         options.acceptTruncated = acceptTruncated
+        options.memoryLimitMB = memoryLimit > 0 ? memoryLimit : nil
         let display = ScanProgressDisplay(mode: quiet ? .off : (isatty(STDERR_FILENO) == 1 ? .bar : .lines))
         let progress: ScanProgress
         do {
@@ -233,6 +245,7 @@ struct ScanWorkerCommand: ParsableCommand {
               let request = try? JSONDecoder().decode(WorkerRequest.self, from: data) else {
             throw CLIError.usage("'\(self.request)': not a scan worker request (this command is started by `candor scan`)")
         }
+        if let megabytes = request.memoryLimitMB { ScanWorker.limitMemory(megabytes: megabytes) }
         let outcome = try ScanWorker.run(request, toolVersion: CandorCommand.version)
         try AtomicFile.write(try JSONEncoder().encode(outcome), to: result)
     }

@@ -134,6 +134,10 @@ struct ScanCLITests {
                 break
             }
         }
+        // A second scan on the same store is refused while the first one runs.
+        let second = try Candor.run("scan", root.path, "--db", db, "--resume", "--quiet")
+        #expect(second.status == 3 && second.stderr.contains("another candor scan (process \(process.processIdentifier))"),
+                "\(second.stderr)")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(!doneBefore.isEmpty && doneBefore.count < 4, "killed mid-scan")
@@ -176,6 +180,13 @@ struct ScanCLITests {
         let noStore = try Candor.run("scan", "report", "--db", scratch.path("absent.db"))
         #expect(noStore.status == 3 && noStore.stderr.contains("does not exist"))
         #expect(try Candor.run("scan", "report").status == 2)
+        #expect(try Candor.run("scan", scratch.url.path, "--db", scratch.path("s.db"), "--memory-limit", "10").status == 2)
+        // A worker that runs out of its address-space limit fails alone; the scan goes on.
+        let tight = scratch.url.appendingPathComponent("tight")
+        try FileManager.default.createDirectory(at: tight, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Candor.sample, toPath: tight.appendingPathComponent("a.mkv").path)
+        let limited = try Candor.run("scan", tight.path, "--db", scratch.path("t.db"), "--memory-limit", "64", "--quiet")
+        #expect(limited.status == 0 && limited.text.contains("failed                1"), "\(limited.text)")
         // An empty folder is a valid, empty scan.
         let empty = scratch.url.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
