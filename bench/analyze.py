@@ -6,7 +6,9 @@ Inputs (generated once into bench/work/, not committed):
   - a 60-minute two-track AAC interview (the bundled sample's real speech, looped), audio only;
   - the same with 720p H.264 video at 25 fps (a moving test pattern; one minute encoded with
     libx264 and looped by stream copy) in an mp4;
-  - a 3-hour two-track AAC recording (the hour, three times, by stream copy).
+  - a 3-hour two-track AAC recording (the hour, three times, by stream copy);
+  - the 1-hour and 3-hour audio again in Matroska (stream copy), to separate Candor's own
+    memory from the MP4 demuxer's sample tables, which grow with length in every program.
 Measured, each run interleaved, everything pinned to one core (`taskset -c 0`):
   - analyze, audio-only hour: real-time factor (target >= 200x) and ratio to
     `ffmpeg -i FILE -map 0:a -f null -` (decoding both audio tracks only);
@@ -16,7 +18,7 @@ Measured, each run interleaved, everything pinned to one core (`taskset -c 0`):
     beside ffmpeg's.
 Prints a table (median of --runs, min-max) and writes bench/results/analyze.json.
 
-Usage: bench/analyze.py [--runs N] [--candor PATH] [--json PATH]
+Usage: bench/analyze.py [--runs N] [--candor PATH] [--json PATH] [--only NAME]
 """
 import argparse
 import json
@@ -55,7 +57,14 @@ def make_inputs():
         "-metadata:s:a:0", "handler_name=Interviewer", "-metadata:s:a:1", "handler_name=Candidate", out))
     long = generated(os.path.join(WORK, "analyze-3h-2track.m4a"), lambda out: ffmpeg(
         "-stream_loop", "2", "-i", hour, "-map", "0:a", "-c", "copy", out))
-    return hour, video, long
+    # The same audio in Matroska, whose index is a few cue points: MP4's sample tables (every
+    # packet's size and time, loaded by libavformat up front) grow with length in any program.
+    titles = ["-metadata:s:a:0", "title=Interviewer", "-metadata:s:a:1", "title=Candidate"]
+    hour_mka = generated(os.path.join(WORK, "analyze-60min-2track.mka"), lambda out: ffmpeg(
+        "-i", hour, "-map", "0:a", "-c", "copy", *titles, out))
+    long_mka = generated(os.path.join(WORK, "analyze-3h-2track.mka"), lambda out: ffmpeg(
+        "-i", long, "-map", "0:a", "-c", "copy", *titles, out))
+    return hour, video, long, hour_mka, long_mka
 
 
 def measure(command):
@@ -78,16 +87,21 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--candor", default=os.path.join(ROOT, ".build", "release", "candor"))
     parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "analyze.json"))
+    parser.add_argument("--only", help="run only the inputs whose name contains this")
     options = parser.parse_args()
     if not os.path.exists(options.candor):
         raise SystemExit(f"{options.candor} not found: run `swift build -c release` first")
-    hour, video, long = make_inputs()
+    hour, video, long, hour_mka, long_mka = make_inputs()
     null = ["ffmpeg", "-nostdin", "-v", "error", "-threads", "1"]
     cases = [
         ("1 h audio-only", 3600, hour, null + ["-i", hour, "-map", "0:a", "-f", "null", "-"]),
         ("1 h with 720p video", 3600, video, null + ["-i", video, "-f", "null", "-"]),
         ("3 h audio-only", 3 * 3600, long, null + ["-i", long, "-map", "0:a", "-f", "null", "-"]),
+        ("1 h audio-only, mka", 3600, hour_mka, null + ["-i", hour_mka, "-map", "0:a", "-f", "null", "-"]),
+        ("3 h audio-only, mka", 3 * 3600, long_mka, null + ["-i", long_mka, "-map", "0:a", "-f", "null", "-"]),
     ]
+    if options.only:
+        cases = [case for case in cases if options.only in case[0]]
     rows = []
     for name, seconds, path, peer in cases:
         runs = options.runs if "3 h" not in name else max(1, options.runs // 2)

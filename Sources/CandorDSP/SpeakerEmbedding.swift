@@ -8,14 +8,15 @@ public enum SpeakerEmbedding {
     public static let dimensions = 40
 
     /// The embedding of `frames` of `features` (speech frames only), or nil with fewer than 20 frames.
-    public static func of(_ features: SpeechFeatures, frames: [Int]) -> [Float]? {
+    public static func of<Frames: Collection>(_ features: SpeechFeatures, frames: Frames) -> [Float]? where Frames.Element: BinaryInteger {
         guard frames.count >= 20 else { return nil }
         let width = features.mfccCount
         var mean = [Double](repeating: 0, count: width - 1), square = mean
         var logPitch: [Double] = []
         var row = [Int16](repeating: 0, count: width)
         let step = Double(SpeechFeatures.mfccStep)
-        for i in frames {
+        for frame in frames {
+            let i = Int(frame)
             row.withUnsafeMutableBufferPointer { features.mfccFixed(ofFrame: i, into: $0) }
             for c in 1..<width {
                 let value = Double(row[c]) * step
@@ -41,21 +42,21 @@ public enum SpeakerEmbedding {
     /// Windows of `windowSeconds` of speech (counting speech frames only) every `stepSeconds`,
     /// over the frames in `spans` (media-time ranges of the speaker's speech).
     public static func windows(_ features: SpeechFeatures, spans: [ClosedRange<Double>], windowSeconds: Double,
-                               stepSeconds: Double) -> [(frames: [Int], start_s: Double, end_s: Double, embedding: [Float])] {
-        var speechFrames: [Int] = []
+                               stepSeconds: Double) -> [(frames: [Int32], start_s: Double, end_s: Double, embedding: [Float])] {
+        var speechFrames: [Int32] = []
         for span in spans {
             let first = features.frame(at: span.lowerBound + 0.5 * features.hopSeconds)
             let last = features.frame(at: span.upperBound - 0.5 * features.hopSeconds)
-            if first <= last { speechFrames.append(contentsOf: first...last) }
+            if first <= last { speechFrames.append(contentsOf: Int32(first)...Int32(last)) }
         }
         let length = max(20, Int(windowSeconds / features.hopSeconds))
         let step = max(1, Int(stepSeconds / features.hopSeconds))
-        var result: [(frames: [Int], start_s: Double, end_s: Double, embedding: [Float])] = []
+        var result: [(frames: [Int32], start_s: Double, end_s: Double, embedding: [Float])] = []
         var start = 0
         while start + length <= speechFrames.count {
             let frames = Array(speechFrames[start..<(start + length)])
             if let embedding = of(features, frames: frames) {
-                result.append((frames, features.time(ofFrame: frames.first!), features.time(ofFrame: frames.last!), embedding))
+                result.append((frames, features.time(ofFrame: Int(frames.first!)), features.time(ofFrame: Int(frames.last!)), embedding))
             }
             start += step
         }

@@ -59,19 +59,31 @@ public struct SpeechActivity: Sendable {
     /// noise, not speech, set it). Where there are too few such frames — a noise-suppressed
     /// track whose pauses are gated to digital silence — the floor is the gate level and only
     /// the absolute minimum applies.
-    public func noiseFloor(levelsDBFS levels: [Float], voiced: [Bool], framesPerSecond: Double) -> [Float] {
-        guard !levels.isEmpty else { return [] }
+    public func noiseFloor<Levels: RandomAccessCollection, Voiced: RandomAccessCollection>(
+        levelsDBFS levels: Levels, voiced: Voiced, framesPerSecond: Double
+    ) -> [Float] where Levels.Element == Float, Levels.Index == Int, Voiced.Element == Bool, Voiced.Index == Int {
+        let (blockFloors, blockFrames) = blockNoiseFloor(levelsDBFS: levels, voiced: voiced, framesPerSecond: framesPerSecond)
+        return levels.indices.map { blockFloors[$0 / blockFrames] }
+    }
+
+    /// The noise floor per 0.25 s block (what ``noiseFloor(levelsDBFS:voiced:framesPerSecond:)``
+    /// spreads over the frames), and the block length in frames.
+    func blockNoiseFloor<Levels: RandomAccessCollection, Voiced: RandomAccessCollection>(
+        levelsDBFS levels: Levels, voiced: Voiced, framesPerSecond: Double
+    ) -> (floors: [Float], blockFrames: Int) where Levels.Element == Float, Levels.Index == Int, Voiced.Element == Bool,
+        Voiced.Index == Int {
+        let blockFrames = max(1, Int(0.25 * framesPerSecond))
+        guard !levels.isEmpty else { return ([], blockFrames) }
         // A sliding histogram (0.5 dB bins from −120 to 0 dBFS) over 0.25 s blocks: blocks enter
         // and leave it frame by frame, so memory does not depend on the length.
         let binCount = 240
         func bin(_ level: Float) -> Int { min(binCount - 1, max(0, Int((level + 120) * 2))) }
-        let blockFrames = max(1, Int(0.25 * framesPerSecond))
         let blockCount = (levels.count + blockFrames - 1) / blockFrames
         func counted(_ i: Int) -> Bool { levels[i] > settings.gateDBFS && !(voiced.indices.contains(i) && voiced[i]) }
         let reach = max(1, Int(settings.floorHalfWindowSeconds / 0.25))
         let minimumFrames = max(1, Int(settings.minimumFloorSeconds * framesPerSecond))
         var window = [Int32](repeating: 0, count: binCount)
-        var floors = [Float](repeating: settings.gateDBFS, count: levels.count)
+        var floors = [Float](repeating: settings.gateDBFS, count: blockCount)
         var low = 0, high = -1  // blocks currently summed into `window`
         for block in 0..<blockCount {
             let wantLow = max(0, block - reach), wantHigh = min(blockCount - 1, block + reach)
@@ -95,9 +107,9 @@ public struct SpeechActivity: Sendable {
                     break
                 }
             }
-            for i in (block * blockFrames)..<min(levels.count, (block + 1) * blockFrames) { floors[i] = floor }
+            floors[block] = floor
         }
-        return floors
+        return (floors, blockFrames)
     }
 
     /// Speech segments from per-frame speech-band levels and voicing.
@@ -105,9 +117,11 @@ public struct SpeechActivity: Sendable {
     ///   - levels: speech-band RMS level per frame, dBFS.
     ///   - voiced: whether each frame is voiced (pitch found); same length.
     ///   - framesPerSecond: frame rate; frame `i` is centred at `firstFrame_s + i / framesPerSecond`.
-    public func segments(levelsDBFS levels: [Float], voiced: [Bool], framesPerSecond: Double,
-                         firstFrame_s: Double = 0) -> [SpeechSegment] {
-        let floors = noiseFloor(levelsDBFS: levels, voiced: voiced, framesPerSecond: framesPerSecond)
+    public func segments<Levels: RandomAccessCollection, Voiced: RandomAccessCollection>(
+        levelsDBFS levels: Levels, voiced: Voiced, framesPerSecond: Double, firstFrame_s: Double = 0
+    ) -> [SpeechSegment] where Levels.Element == Float, Levels.Index == Int, Voiced.Element == Bool, Voiced.Index == Int {
+        let (blockFloors, blockFrames) = blockNoiseFloor(levelsDBFS: levels, voiced: voiced, framesPerSecond: framesPerSecond)
+        @inline(__always) func floorAt(_ i: Int) -> Float { blockFloors[i / blockFrames] }
         var raw: [(start: Int, end: Int)] = []
         // Onset and offset decisions.
         var open: Int? = nil
@@ -115,10 +129,10 @@ public struct SpeechActivity: Sendable {
         for i in levels.indices {
             let level = levels[i]
             if inSpeech {
-                inSpeech = level > floors[i] + settings.offsetMarginDB && level > settings.absoluteMinimumDBFS - 3
+                inSpeech = level > floorAt(i) + settings.offsetMarginDB && level > settings.absoluteMinimumDBFS - 3
                     && level > settings.gateDBFS
             } else {
-                inSpeech = level > floors[i] + settings.onsetMarginDB && level > settings.absoluteMinimumDBFS
+                inSpeech = level > floorAt(i) + settings.onsetMarginDB && level > settings.absoluteMinimumDBFS
             }
             if inSpeech, open == nil { open = i }
             if !inSpeech, let start = open {
@@ -135,7 +149,7 @@ public struct SpeechActivity: Sendable {
             var peakAboveFloor: Float = -.infinity
             for i in segment.start...segment.end {
                 if voiced.indices.contains(i) && voiced[i] { voicedFrames += 1 }
-                peakAboveFloor = max(peakAboveFloor, levels[i] - floors[i])
+                peakAboveFloor = max(peakAboveFloor, levels[i] - floorAt(i))
             }
             let long = Double(segment.end - segment.start + 1) / framesPerSecond >= settings.minimumConsonantSeconds
             return voicedFrames >= 3 || (long && peakAboveFloor >= settings.loudUnvoicedMarginDB)

@@ -25,7 +25,9 @@ public struct SpeechFeatureSettings: Sendable, Equatable {
 }
 
 /// Compact per-frame measurements of one audio source: what the detectors work from.
-/// About 100 bytes per 10 ms frame; no audio samples are kept.
+/// No audio samples are kept, and almost nothing per frame in memory: the level, MFCCs and
+/// pitch live in fixed point in ``SpilledRows`` (44 bytes a frame, moved to an unlinked
+/// temporary file a chunk at a time), so memory does not grow with the recording.
 public struct SpeechFeatures: Sendable {
     public let settings: SpeechFeatureSettings
     /// Frames per second.
@@ -33,22 +35,20 @@ public struct SpeechFeatures: Sendable {
     public let hopSeconds: Double
     /// Media time of frame 0's window centre.
     public let firstFrame_s: Double
-    /// Speech-band RMS level per frame, dBFS.
-    public internal(set) var levelDBFS: [Float] = []
-    /// Full-band RMS level per frame, dBFS.
-    public internal(set) var totalDBFS: [Float] = []
-    /// MFCCs, one row of `mfccCount` per frame, in fixed point (``mfccStep`` units): 2 bytes a
-    /// value, within 0.011 of the computed value over ±680 — far below what separates
-    /// speakers. Rows beyond the first ten minutes move to a temporary file (``SpilledRows``),
-    /// so a long recording's features do not fill memory.
-    internal var mfccRows: SpilledRows
+    /// Per frame: the MFCCs (``mfccStep`` units) and, in the last column, the speech-band
+    /// level (0.01 dB units).
+    internal var rows: SpilledRows
+    /// Pitch measurements (0.1 Hz units), one every `settings.pitchEveryFrames` frames, the
+    /// first centred `pitchOffset` frames in.
+    internal var pitchRows: SpilledRows
+    internal var pitchOffset = 0
     /// The fixed-point step of stored MFCCs.
     public static let mfccStep: Float = 1 / 48
+    /// Full-band RMS level per frame, dBFS (only with `settings.spectralShape`).
+    public internal(set) var totalDBFS: [Float] = []
     public internal(set) var flatness: [Float] = []
     public internal(set) var centroidHz: [Float] = []
     public internal(set) var flux: [Float] = []
-    /// F0 per frame in Hz (0 = unvoiced; frames between pitch measurements repeat the last).
-    public internal(set) var f0Hz: [Float] = []
     /// Speech segments from the adaptive speech-activity detector.
     public internal(set) var speech: [SpeechSegment] = []
 
@@ -56,10 +56,21 @@ public struct SpeechFeatures: Sendable {
         self.settings = settings
         self.hopSeconds = hopSeconds
         self.firstFrame_s = firstFrame_s
-        mfccRows = SpilledRows(width: settings.mfccCount)
+        rows = SpilledRows(width: settings.mfccCount + 1)
+        pitchRows = SpilledRows(width: 1)
     }
 
-    public var frameCount: Int { levelDBFS.count }
+    /// Speech-band RMS level per frame, dBFS (to 0.005 dB).
+    public var levelDBFS: FrameColumn {
+        FrameColumn(rows: rows, column: settings.mfccCount, step: 0.01, offset: 0, every: 1, count: rows.count)
+    }
+    /// F0 per frame in Hz (0 = unvoiced; frames between pitch measurements repeat the last; to 0.05 Hz).
+    public var f0Hz: FrameColumn {
+        FrameColumn(rows: pitchRows, column: 0, step: 0.1, offset: pitchOffset, every: max(1, settings.pitchEveryFrames),
+                    count: rows.count)
+    }
+
+    public var frameCount: Int { rows.count }
     public var mfccCount: Int { settings.mfccCount }
 
     /// Media time of frame `index`'s centre.
@@ -74,22 +85,46 @@ public struct SpeechFeatures: Sendable {
     }
     /// Coefficient `c` of frame `index`'s MFCCs.
     public func mfcc(ofFrame index: Int, coefficient c: Int) -> Float {
-        Float(mfccRows.value(row: index, column: c)) * SpeechFeatures.mfccStep
+        Float(rows.value(row: index, column: c)) * SpeechFeatures.mfccStep
     }
-    /// Frame `index`'s MFCCs into `row` (at least `mfccCount` long), as fixed-point values.
+    /// Frame `index`'s MFCCs into `row` (`mfccCount` long), as fixed-point values.
     public func mfccFixed(ofFrame index: Int, into row: UnsafeMutableBufferPointer<Int16>) {
-        mfccRows.read(row: index, into: row)
+        rows.read(row: index, into: row)
     }
 
-    func appendMFCC(_ row: [Float], scratch: inout [Int16]) {
-        for (i, value) in row.enumerated() {
-            let scaled = (value / SpeechFeatures.mfccStep).rounded()
-            scratch[i] = Int16(max(-32767, min(32767, scaled.isFinite ? scaled : -32767)))
-        }
-        scratch.withUnsafeBufferPointer { mfccRows.append($0) }
+    static func fixed(_ value: Float, step: Float) -> Int16 {
+        let scaled = (value / step).rounded()
+        return Int16(max(-32767, min(32767, scaled.isFinite ? scaled : -32767)))
     }
+
+    func appendFrame(mfcc: [Float], levelDBFS: Float, scratch: inout [Int16]) {
+        for (i, value) in mfcc.enumerated() { scratch[i] = SpeechFeatures.fixed(value, step: SpeechFeatures.mfccStep) }
+        scratch[mfcc.count] = SpeechFeatures.fixed(levelDBFS, step: 0.01)
+        scratch.withUnsafeBufferPointer { rows.append($0) }
+    }
+
+    func appendPitch(_ f0Hz: Float) {
+        [SpeechFeatures.fixed(f0Hz, step: 0.1)].withUnsafeBufferPointer { pitchRows.append($0) }
+    }
+
     /// Total speech in seconds.
     public var speechSeconds: Double { speech.reduce(0) { $0 + $1.duration_s } }
+}
+
+/// One per-frame measurement stored in fixed point in a ``SpilledRows`` column, read like an
+/// array of `Float`. Frame `i` reads stored row `(i − offset) / every` (0 outside the rows).
+public struct FrameColumn: RandomAccessCollection, Sendable {
+    let rows: SpilledRows
+    let column: Int
+    let step: Float
+    let offset: Int
+    let every: Int
+    public let count: Int
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+    public subscript(index: Int) -> Float {
+        Float(rows.value(row: (index - offset) / every, column: column)) * step
+    }
 }
 
 /// Streaming extraction of ``SpeechFeatures`` from blocks of mono samples: spectra, log-mel
@@ -113,7 +148,6 @@ public final class SpeechFeatureExtractor {
     private var cepstrum: [Float]
     private var fixedRow: [Int16]
     private var lastF0: Float = 0
-    private var pitchValues: [Float] = []
     private let binHz: Double
 
     public struct ParameterError: Error, CustomStringConvertible { public let description: String }
@@ -151,24 +185,15 @@ public final class SpeechFeatureExtractor {
         previousMagnitude = power
         mel = [Float](repeating: 0, count: settings.melCount)
         cepstrum = [Float](repeating: 0, count: settings.mfccCount)
-        fixedRow = [Int16](repeating: 0, count: settings.mfccCount)
+        fixedRow = [Int16](repeating: 0, count: settings.mfccCount + 1)
         binHz = rate / Double(fftSize)
-    }
-
-    /// Reserves room for about `seconds` of audio (the declared duration, capped at 12 hours), so
-    /// the per-frame arrays do not grow by copying.
-    public func reserve(seconds: Double) {
-        guard seconds.isFinite, seconds > 0 else { return }
-        let frames = Int(min(seconds, 12 * 3600) / features.hopSeconds) + 16
-        features.levelDBFS.reserveCapacity(frames)
-        pitchValues.reserveCapacity(frames / max(1, settings.pitchEveryFrames) + 16)
     }
 
     /// Adds the next block of samples (contiguous with the previous one).
     public func process(_ samples: [Float]) {
         pitchFramer.process(samples) { _, frame in
             let estimate = yin.estimate(frame)
-            pitchValues.append(estimate.voiced ? estimate.f0Hz : 0)
+            features.appendPitch(estimate.voiced ? estimate.f0Hz : 0)
         }
         framer.process(samples) { _, frame in analyse(frame) }
     }
@@ -176,14 +201,9 @@ public final class SpeechFeatureExtractor {
     /// Finishes the stream: aligns pitch to the frame grid, finds speech, returns the features.
     public func finish() -> SpeechFeatures {
         // Pitch frames are centred where the spectral frames are; spread them over the grid.
-        let every = max(1, settings.pitchEveryFrames)
-        let pitchOffset = (pitchFramer.frameSamples - framer.frameSamples) / 2 / framer.hopSamples
-        features.f0Hz = (0..<features.frameCount).map { index in
-            let pitchIndex = (index - pitchOffset) / every
-            return pitchIndex >= 0 && pitchIndex < pitchValues.count ? pitchValues[pitchIndex] : 0
-        }
+        features.pitchOffset = (pitchFramer.frameSamples - framer.frameSamples) / 2 / framer.hopSamples
         features.speech = SpeechActivity(settings: settings.activity).segments(
-            levelsDBFS: features.levelDBFS, voiced: features.f0Hz.map { $0 > 0 },
+            levelsDBFS: features.levelDBFS, voiced: features.f0Hz.lazy.map { $0 > 0 },
             framesPerSecond: features.framesPerSecond, firstFrame_s: features.firstFrame_s)
         return features
     }
@@ -195,12 +215,13 @@ public final class SpeechFeatureExtractor {
             }
             power.withUnsafeMutableBufferPointer { fft.power(UnsafeBufferPointer(buffer), into: $0) }
         }
+        var level: Float = 0
         power.withUnsafeBufferPointer { power in
             // Mean square of the unwindowed signal from a one-sided power spectrum (Parseval).
             let scale = 2 / (Float(fft.size) * windowPower)
             let band = SpectralShape.bandEnergy(power, binHz: binHz, lowHz: settings.speechBandHz.lowerBound,
                                                 highHz: settings.speechBandHz.upperBound)
-            features.levelDBFS.append(10 * log10(max(band * scale, 1e-12)))
+            level = 10 * log10(max(band * scale, 1e-12))
             if settings.spectralShape {
                 var total: Float = 0
                 for value in power { total += value }
@@ -219,7 +240,7 @@ public final class SpeechFeatureExtractor {
         mel.withUnsafeBufferPointer { mel in
             cepstrum.withUnsafeMutableBufferPointer { mfcc.apply(mel: mel, into: $0) }
         }
-        features.appendMFCC(cepstrum, scratch: &fixedRow)
+        features.appendFrame(mfcc: cepstrum, levelDBFS: level, scratch: &fixedRow)
         if settings.spectralShape { swap(&magnitude, &previousMagnitude) }
     }
 }

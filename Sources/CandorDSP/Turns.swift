@@ -34,54 +34,84 @@ public struct TwoSourceTurns: Sendable {
     public let settings: Settings
     public init(settings: Settings = .init()) { self.settings = settings }
 
-    /// Turns of both participants, in time order.
+    /// Turns of both participants, in time order. Works on each source's speech segments as
+    /// frame ranges (no per-frame arrays, so memory does not grow with the recording).
     public func turns(interviewer: SpeechFeatures, candidate: SpeechFeatures) -> [SpeakerTurn] {
-        let a = activeFrames(interviewer), b = activeFrames(candidate)
-        let count = min(a.count, b.count)
+        let a = activeRanges(interviewer), b = activeRanges(candidate)
         let referenceA = medianSpeechLevel(interviewer, a), referenceB = medianSpeechLevel(candidate, b)
-        var ownA = a, ownB = b
-        for i in 0..<count where a[i] && b[i] {
-            let relativeA = interviewer.levelDBFS[i] - referenceA
-            let relativeB = candidate.levelDBFS[i] - referenceB
-            if relativeB < relativeA - settings.bleedMarginDB { ownB[i] = false }
-            if relativeA < relativeB - settings.bleedMarginDB { ownA[i] = false }
+        let levelsA = interviewer.levelDBFS, levelsB = candidate.levelDBFS
+        let count = min(levelsA.count, levelsB.count)
+        // Frame i of one source is bleed when the other source is active there and this one is
+        // more than the margin quieter, each relative to its own median speech level.
+        func ownRuns(_ mine: [ClosedRange<Int>], _ other: [ClosedRange<Int>], bleed: (Int) -> Bool,
+                     features: SpeechFeatures, speaker: String) -> [SpeakerTurn] {
+            var result: [SpeakerTurn] = []
+            var pointer = 0
+            let half = 0.5 * features.hopSeconds
+            func close(_ first: Int, _ last: Int) {
+                let turn = SpeakerTurn(speaker: speaker, start_s: features.time(ofFrame: first) - half,
+                                       end_s: features.time(ofFrame: last) + half)
+                if turn.duration_s >= settings.minimumTurnSeconds { result.append(turn) }
+            }
+            for range in mine {
+                var start: Int? = nil
+                for i in range {
+                    while pointer < other.count && other[pointer].upperBound < i { pointer += 1 }
+                    let overlapped = i < count && pointer < other.count && other[pointer].contains(i)
+                    let own = !(overlapped && bleed(i))
+                    if own, start == nil { start = i }
+                    if !own, let first = start {
+                        close(first, i - 1)
+                        start = nil
+                    }
+                }
+                if let first = start { close(first, range.upperBound) }
+            }
+            return result
         }
-        let turns = runs(ownA, features: interviewer, speaker: "interviewer")
-            + runs(ownB, features: candidate, speaker: "candidate")
+        let margin = settings.bleedMarginDB
+        let turns = ownRuns(a, b, bleed: { i in levelsA[i] - referenceA < levelsB[i] - referenceB - margin },
+                            features: interviewer, speaker: "interviewer")
+            + ownRuns(b, a, bleed: { i in levelsB[i] - referenceB < levelsA[i] - referenceA - margin },
+                      features: candidate, speaker: "candidate")
         return turns.sorted { ($0.start_s, $0.speaker) < ($1.start_s, $1.speaker) }
     }
 
-    private func activeFrames(_ features: SpeechFeatures) -> [Bool] {
-        var active = [Bool](repeating: false, count: features.frameCount)
+    /// Each speech segment as the frames it covers, in order, not overlapping.
+    private func activeRanges(_ features: SpeechFeatures) -> [ClosedRange<Int>] {
+        var ranges: [ClosedRange<Int>] = []
         for segment in features.speech {
             let first = features.frame(at: segment.start_s + 0.5 * features.hopSeconds)
             let last = features.frame(at: segment.end_s - 0.5 * features.hopSeconds)
-            if first <= last { for i in first...last { active[i] = true } }
-        }
-        return active
-    }
-
-    private func medianSpeechLevel(_ features: SpeechFeatures, _ active: [Bool]) -> Float {
-        var levels: [Float] = []
-        for (i, level) in features.levelDBFS.enumerated() where i < active.count && active[i] { levels.append(level) }
-        guard !levels.isEmpty else { return -120 }
-        return FastMath.select(&levels, levels.count / 2)
-    }
-
-    private func runs(_ active: [Bool], features: SpeechFeatures, speaker: String) -> [SpeakerTurn] {
-        var result: [SpeakerTurn] = []
-        var start: Int? = nil
-        let half = 0.5 * features.hopSeconds
-        for i in 0...active.count {
-            let on = i < active.count && active[i]
-            if on, start == nil { start = i }
-            if !on, let first = start {
-                let turn = SpeakerTurn(speaker: speaker, start_s: features.time(ofFrame: first) - half,
-                                       end_s: features.time(ofFrame: i - 1) + half)
-                if turn.duration_s >= settings.minimumTurnSeconds { result.append(turn) }
-                start = nil
+            guard first <= last else { continue }
+            if let previous = ranges.last, first <= previous.upperBound + 1 {
+                ranges[ranges.count - 1] = previous.lowerBound...max(previous.upperBound, last)
+            } else {
+                ranges.append(first...last)
             }
         }
-        return result
+        return ranges
+    }
+
+    /// Median level of the speech frames, from a 0.01 dB histogram (constant memory).
+    private func medianSpeechLevel(_ features: SpeechFeatures, _ ranges: [ClosedRange<Int>]) -> Float {
+        let levels = features.levelDBFS
+        let lowest: Float = -200, binsPerDB: Float = 100
+        var histogram = [Int32](repeating: 0, count: Int(260 * binsPerDB))
+        var total = 0
+        for range in ranges {
+            for i in range where i < levels.count {
+                let bin = Int(((levels[i] - lowest) * binsPerDB).rounded())
+                histogram[max(0, min(histogram.count - 1, bin))] += 1
+                total += 1
+            }
+        }
+        guard total > 0 else { return -120 }
+        var seen = 0
+        for (bin, value) in histogram.enumerated() {
+            seen += Int(value)
+            if seen > total / 2 { return lowest + Float(bin) / binsPerDB }
+        }
+        return -120
     }
 }

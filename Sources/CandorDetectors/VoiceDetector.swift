@@ -148,8 +148,8 @@ public struct VoiceDetector: Sendable {
             let frames = windows[boundary - 1].frames + windows[boundary].frames
             var best = (gap: 0.0, time: windows[boundary].start_s)
             for (a, b) in zip(frames, frames.dropFirst()) {
-                let gap = features.time(ofFrame: b) - features.time(ofFrame: a)
-                if gap > best.gap { best = (gap, features.time(ofFrame: b)) }
+                let gap = features.time(ofFrame: Int(b)) - features.time(ofFrame: Int(a))
+                if gap > best.gap { best = (gap, features.time(ofFrame: Int(b))) }
             }
             return best.gap > 0.3 ? best.time : windows[boundary].start_s
         }

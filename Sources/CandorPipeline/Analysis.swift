@@ -193,9 +193,7 @@ public enum Analysis {
             for (index, role) in job.roles.enumerated() {
                 do {
                     if role.keyboard { keystrokeDetector = try KeystrokeDetector() } else {
-                        let extractor = try SpeechFeatureExtractor(settings: speechSettings)
-                        if duration > 0 { extractor.reserve(seconds: duration + 2) }
-                        extractors[index] = extractor
+                        extractors[index] = try SpeechFeatureExtractor(settings: speechSettings)
                     }
                 } catch {
                     throw MediaError(.libraryFailure, path: job.path, message: "analysis setup: \(error)")
