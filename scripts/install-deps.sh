@@ -10,7 +10,7 @@ profile="${1:-build}"
 apt_build=(pkg-config libsqlite3-dev libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev libsndfile1-dev)
 # ffmpeg makes test media; bucklespring-data (real key sounds, GPL) and pocketsphinx-testdata /
 # alsa-utils (real speech) are used at test time only, never committed; espeak-ng and sox make voices and mixes.
-# The Asterisk prompt packages are real professional voices (CC BY-SA 3.0 / GPL), read at test time only.
+# The Asterisk prompt packages are real professional voices (CC BY-SA / CC BY / BSD-style / GPL), read at test time only.
 apt_test=(ffmpeg sox espeak-ng pocketsphinx-testdata bucklespring-data alsa-utils python3 util-linux asterisk-core-sounds-fr-g722 asterisk-prompt-fr-armelle)
 apt_bench=(asterisk-core-sounds-en-g722 asterisk-core-sounds-it-g722 asterisk-core-sounds-ru-g722 asterisk-prompt-es-co)
 brew_build=(pkg-config ffmpeg libsndfile sqlite)

@@ -44,11 +44,12 @@ public struct Diarization: Sendable {
         let (labels, separation) = Diarization.twoMeans(vectors, restarts: settings.restarts)
 
         // Frame labels: vote of the windows covering each speech frame.
-        var votes = [Float](repeating: 0, count: features.frameCount)
+        // (Small integers per frame: a frame is covered by a handful of windows.)
+        var votes = [Int16](repeating: 0, count: features.frameCount)
         for (window, label) in zip(windows, labels) {
-            for i in window.frames { votes[i] += label == 0 ? -1 : 1 }
+            for i in window.frames { votes[i] = votes[i] &+ (label == 0 ? -1 : 1) }
         }
-        var frameLabel = [Int](repeating: -1, count: features.frameCount)
+        var frameLabel = [Int8](repeating: -1, count: features.frameCount)
         for segment in features.speech {
             let first = features.frame(at: segment.start_s + 0.5 * features.hopSeconds)
             let last = features.frame(at: segment.end_s - 0.5 * features.hopSeconds)
@@ -166,13 +167,13 @@ public struct Diarization: Sendable {
 
     // MARK: - Smoothing
 
-    private func fillUnvoted(_ labels: inout [Int]) {
+    private func fillUnvoted(_ labels: inout [Int8]) {
         // -2: speech frame with a tied vote; take the previous label, else the next.
-        var previous = -1
+        var previous: Int8 = -1
         for i in labels.indices {
             if labels[i] == -2 { labels[i] = previous >= 0 ? previous : -2 } else if labels[i] >= 0 { previous = labels[i] }
         }
-        var next = -1
+        var next: Int8 = -1
         for i in labels.indices.reversed() {
             if labels[i] == -2 { labels[i] = next >= 0 ? next : 0 } else if labels[i] >= 0 { next = labels[i] }
         }
@@ -180,7 +181,7 @@ public struct Diarization: Sendable {
 
     private struct Run { var label: Int; var first: Int; var last: Int; var start_s: Double; var end_s: Double }
 
-    private func smoothRuns(_ labels: [Int], features: SpeechFeatures) -> [Run] {
+    private func smoothRuns(_ labels: [Int8], features: SpeechFeatures) -> [Run] {
         let half = 0.5 * features.hopSeconds
         var runs: [Run] = []
         var i = 0
@@ -188,7 +189,7 @@ public struct Diarization: Sendable {
             guard labels[i] >= 0 else { i += 1; continue }
             var j = i
             while j + 1 < labels.count && labels[j + 1] == labels[i] { j += 1 }
-            runs.append(Run(label: labels[i], first: i, last: j, start_s: features.time(ofFrame: i) - half,
+            runs.append(Run(label: Int(labels[i]), first: i, last: j, start_s: features.time(ofFrame: i) - half,
                             end_s: features.time(ofFrame: j) + half))
             i = j + 1
         }
