@@ -151,6 +151,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=90)
     parser.add_argument("--seeds", type=int, default=2)
+    parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--candor", default=os.path.join(ROOT, ".build", "release", "candor"))
     parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "keyboard.json"))
     options = parser.parse_args()
@@ -161,7 +162,7 @@ def main():
     for name, speech, codec, gated in cases:
         per = {"candor": [], "librosa": [], "energy": []}
         offset_errors = []
-        for seed in range(1, options.seeds + 1):
+        for seed in range(options.first_seed, options.first_seed + options.seeds):
             media, log, truth = make_case(name, options.seconds, seed, speech, codec, gated)
             out = subprocess.run([options.candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json",
                                   "--quiet"], check=True, capture_output=True, text=True).stdout

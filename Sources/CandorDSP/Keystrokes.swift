@@ -248,26 +248,52 @@ public final class KeystrokeDetector {
                 onsets.append(candidate)
             }
         }
-        // Releases: the second click of a press–release pair.
+        // Releases: the second click of a press–release pair. A greedy left-to-right pairing
+        // goes out of phase after one missed press (each release then taken for a press, each
+        // press for a release) for the rest of the burst, so the labelling is decoded for the
+        // whole sequence at once: pairs whose gap looks like this typist's dwell time (centre
+        // and spread estimated from the plausible pairs) score, an onset may stay unpaired.
         let releaseMin = settings.releaseMinimumSeconds, releaseMax = settings.releaseMaximumSeconds
+        let n = onsets.count
+        let times = onsets.map { time($0.index) }
+        var gaps: [Double] = []
+        for i in 0..<max(0, n - 1) {
+            let gap = times[i + 1] - times[i]
+            if gap >= releaseMin && gap <= releaseMax { gaps.append(gap) }
+        }
+        gaps.sort()
+        let dwell = gaps.isEmpty ? 0.09 : gaps[gaps.count / 2]
+        let deviations = gaps.map { abs($0 - dwell) }.sorted()
+        let spread = max(0.015, 1.4826 * (deviations.isEmpty ? 0.03 : deviations[deviations.count / 2]))
+        // Log-likelihood units: a pair within about two spreads of the typical dwell beats
+        // leaving both onsets unpaired.
+        let pairBonus = 2.0
+        var best = [Double](repeating: 0, count: n + 2)
+        var paired = [Bool](repeating: false, count: n + 1)
+        if n > 0 {
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                var value = best[i + 1]
+                if i + 1 < n {
+                    let gap = times[i + 1] - times[i]
+                    if gap >= releaseMin && gap <= releaseMax {
+                        let z = (gap - dwell) / spread
+                        let candidate = pairBonus - 0.5 * z * z + best[i + 2]
+                        if candidate > value {
+                            value = candidate
+                            paired[i] = true
+                        }
+                    }
+                }
+                best[i] = value
+            }
+        }
         var presses: [Keystroke] = []
         var index = 0
-        while index < onsets.count {
+        while index < n {
             let onset = onsets[index]
-            let t = time(onset.index)
             let confidence = Double(1 / (1 + exp(-Double(onset.margin) / 0.5)))
             presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength)))
-            if index + 1 < onsets.count {
-                let gap = time(onsets[index + 1].index) - t
-                let third = index + 2 < onsets.count ? time(onsets[index + 2].index) - t : .infinity
-                // Skip the next onset as this key's release, unless it is clearly the next press
-                // (a third onset follows too soon for it to have had its own release).
-                if gap >= releaseMin && gap <= releaseMax && third - gap >= releaseMin {
-                    index += 2
-                    continue
-                }
-            }
-            index += 1
+            index += paired[index] ? 2 : 1
         }
         return presses
     }

@@ -34,8 +34,8 @@ struct KeystrokeTests {
         let found = try TypingFixture.detect(mix.samples).map(\.time_s)
         let score = TypingFixture.score(found, mix.presses)
         print("keystrokes over speech: P \(score.precision) R \(score.recall) F1 \(score.f1) (\(mix.presses.count) presses)")
-        // Known weakness (README): loud speech over typing masks presses, and a masked press's
-        // release is then taken for a press. Checked so that it cannot get worse unnoticed.
+        // Known weakness (README): loud speech over typing masks presses, and speech sounds
+        // make some false clicks. Checked so that it cannot get worse unnoticed.
         #expect(score.f1 >= 0.75)
     }
 
