@@ -51,10 +51,8 @@ public struct Diarization: Sendable {
         }
         var frameLabel = [Int8](repeating: -1, count: features.frameCount)
         for segment in features.speech {
-            let first = features.frame(at: segment.start_s + 0.5 * features.hopSeconds)
-            let last = features.frame(at: segment.end_s - 0.5 * features.hopSeconds)
-            guard first <= last else { continue }
-            for i in first...last { frameLabel[i] = votes[i] == 0 ? -2 : (votes[i] < 0 ? 0 : 1) }
+            guard let range = features.frames(from: segment.start_s, to: segment.end_s) else { continue }
+            for i in range { frameLabel[i] = votes[i] == 0 ? -2 : (votes[i] < 0 ? 0 : 1) }
         }
         // Frames with a tied vote take the nearest voted label.
         fillUnvoted(&frameLabel)
@@ -80,9 +78,8 @@ public struct Diarization: Sendable {
         let step = max(1, Int(settings.stepSeconds / features.hopSeconds))
         var windows: [Window] = []
         for segment in features.speech {
-            let first = features.frame(at: segment.start_s + 0.5 * features.hopSeconds)
-            let last = features.frame(at: segment.end_s - 0.5 * features.hopSeconds)
-            guard last - first + 1 >= length / 3 else { continue }
+            guard let range = features.frames(from: segment.start_s, to: segment.end_s), range.count >= length / 3 else { continue }
+            let first = range.lowerBound, last = range.upperBound
             var start = first
             repeat {
                 let end = min(last, start + length - 1)
@@ -97,7 +94,7 @@ public struct Diarization: Sendable {
     /// The window's speaker statistics (``SpeakerEmbedding``: MFCC 1…19 means and spreads,
     /// log-F0 median and spread; pitch is NaN where a window has too few voiced frames).
     static func embedding(_ features: SpeechFeatures, frames: ClosedRange<Int>) -> [Float] {
-        SpeakerEmbedding.of(features, frames: Array(frames))
+        SpeakerEmbedding.of(features, frames: frames)
             ?? [Float](repeating: .nan, count: SpeakerEmbedding.dimensions)
     }
 

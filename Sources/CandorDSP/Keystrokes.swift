@@ -77,7 +77,7 @@ public final class KeystrokeDetector {
     private var lowDB: [Float] = []
     private var base = 0
     /// Frames analysed so far (global).
-    private var count = 0
+    private var count: Int { base + flux.count }
     /// Blocks of `blockFrames` before this one have been searched.
     private var searchedBlock = 0
     private let blockFrames: Int
@@ -173,7 +173,6 @@ public final class KeystrokeDetector {
         flux.append(rise / Float(bandBins.count))
         bandDB.append(10 * log10(max(bandSum / normaliser, 1e-12)))
         lowDB.append(10 * log10(max(lowSum / normaliser, 1e-12)))
-        count += 1
     }
 
     /// Searches blocks `searchedBlock..<toBlock` for candidate onsets (all remaining frames when

@@ -45,9 +45,9 @@ public enum SpeakerEmbedding {
                                stepSeconds: Double) -> [(frames: [Int32], start_s: Double, end_s: Double, embedding: [Float])] {
         var speechFrames: [Int32] = []
         for span in spans {
-            let first = features.frame(at: span.lowerBound + 0.5 * features.hopSeconds)
-            let last = features.frame(at: span.upperBound - 0.5 * features.hopSeconds)
-            if first <= last { speechFrames.append(contentsOf: Int32(first)...Int32(last)) }
+            if let range = features.frames(from: span.lowerBound, to: span.upperBound) {
+                speechFrames.append(contentsOf: Int32(range.lowerBound)...Int32(range.upperBound))
+            }
         }
         let length = max(20, Int(windowSeconds / features.hopSeconds))
         let step = max(1, Int(stepSeconds / features.hopSeconds))

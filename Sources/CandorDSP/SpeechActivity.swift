@@ -54,20 +54,12 @@ public struct SpeechActivity: Sendable {
     public let settings: SpeechActivitySettings
     public init(settings: SpeechActivitySettings = .init()) { self.settings = settings }
 
-    /// Per-frame local noise floor in dBFS: the `floorPercentile` level of the non-gated,
-    /// unvoiced frames within ±`floorHalfWindowSeconds` (so pauses, breaths and background
+    /// Local noise floor in dBFS per 0.25 s block (returned with the block length in frames):
+    /// the `floorPercentile` level of the non-gated, unvoiced frames within
+    /// ±`floorHalfWindowSeconds` (so pauses, breaths and background
     /// noise, not speech, set it). Where there are too few such frames — a noise-suppressed
     /// track whose pauses are gated to digital silence — the floor is the gate level and only
     /// the absolute minimum applies.
-    public func noiseFloor<Levels: RandomAccessCollection, Voiced: RandomAccessCollection>(
-        levelsDBFS levels: Levels, voiced: Voiced, framesPerSecond: Double
-    ) -> [Float] where Levels.Element == Float, Levels.Index == Int, Voiced.Element == Bool, Voiced.Index == Int {
-        let (blockFloors, blockFrames) = blockNoiseFloor(levelsDBFS: levels, voiced: voiced, framesPerSecond: framesPerSecond)
-        return levels.indices.map { blockFloors[$0 / blockFrames] }
-    }
-
-    /// The noise floor per 0.25 s block (what ``noiseFloor(levelsDBFS:voiced:framesPerSecond:)``
-    /// spreads over the frames), and the block length in frames.
     func blockNoiseFloor<Levels: RandomAccessCollection, Voiced: RandomAccessCollection>(
         levelsDBFS levels: Levels, voiced: Voiced, framesPerSecond: Double
     ) -> (floors: [Float], blockFrames: Int) where Levels.Element == Float, Levels.Index == Int, Voiced.Element == Bool,

@@ -79,6 +79,12 @@ public struct SpeechFeatures: Sendable {
     public func frame(at time_s: Double) -> Int {
         min(max(0, Int(((time_s - firstFrame_s) / hopSeconds).rounded())), max(0, frameCount - 1))
     }
+    /// The frames a stretch of media time covers (those whose centres lie inside it, as for a
+    /// speech segment or turn), or nil when it covers none.
+    public func frames(from start_s: Double, to end_s: Double) -> ClosedRange<Int>? {
+        let first = frame(at: start_s + 0.5 * hopSeconds), last = frame(at: end_s - 0.5 * hopSeconds)
+        return first <= last ? first...last : nil
+    }
     /// MFCC vector of frame `index`.
     public func mfcc(ofFrame index: Int) -> [Float] {
         (0..<mfccCount).map { mfcc(ofFrame: index, coefficient: $0) }

@@ -54,10 +54,8 @@ public final class SpilledRows: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard row >= 0, row < count, column >= 0, column < width else { return 0 }
-        if row >= memoryStart { return memory[(row - memoryStart) * width + column] }
-        let chunk = row / chunkRows
-        if chunk != cacheChunk { load(chunk) }
-        return cache[(row - chunk * chunkRows) * width + column]
+        let (values, base) = storage(ofRow: row)
+        return values[base + column]
     }
 
     /// Copies row `row` into `values` (at most `width` values; zeros for rows out of range).
@@ -69,15 +67,17 @@ public final class SpilledRows: @unchecked Sendable {
             for i in 0..<n { values[i] = 0 }
             return
         }
-        if row >= memoryStart {
-            let base = (row - memoryStart) * width
-            for i in 0..<n { values[i] = memory[base + i] }
-            return
-        }
+        let (stored, base) = storage(ofRow: row)
+        for i in 0..<n { values[i] = stored[base + i] }
+    }
+
+    /// Where row `row` (in range) is held — the rows still in memory, or its chunk read back
+    /// from the file into the cache — and the index of its first value there. Called under the lock.
+    private func storage(ofRow row: Int) -> (values: [Int16], base: Int) {
+        if row >= memoryStart { return (memory, (row - memoryStart) * width) }
         let chunk = row / chunkRows
         if chunk != cacheChunk { load(chunk) }
-        let base = (row - chunk * chunkRows) * width
-        for i in 0..<n { values[i] = cache[base + i] }
+        return (cache, (row - chunk * chunkRows) * width)
     }
 
     private func spillChunk() {

@@ -81,13 +81,11 @@ public struct TwoSourceTurns: Sendable {
     private func activeRanges(_ features: SpeechFeatures) -> [ClosedRange<Int>] {
         var ranges: [ClosedRange<Int>] = []
         for segment in features.speech {
-            let first = features.frame(at: segment.start_s + 0.5 * features.hopSeconds)
-            let last = features.frame(at: segment.end_s - 0.5 * features.hopSeconds)
-            guard first <= last else { continue }
-            if let previous = ranges.last, first <= previous.upperBound + 1 {
-                ranges[ranges.count - 1] = previous.lowerBound...max(previous.upperBound, last)
+            guard let range = features.frames(from: segment.start_s, to: segment.end_s) else { continue }
+            if let previous = ranges.last, range.lowerBound <= previous.upperBound + 1 {
+                ranges[ranges.count - 1] = previous.lowerBound...max(previous.upperBound, range.upperBound)
             } else {
-                ranges.append(first...last)
+                ranges.append(range)
             }
         }
         return ranges

@@ -42,9 +42,10 @@ public struct ScanOptions: Sendable {
     }
 }
 
-/// What became of one recording in this run.
+/// What became of one recording a worker was started for. (Recordings kept from an earlier
+/// run without a worker are only counted, in ``ScanProgress/kept``.)
 public enum ScanOutcome: String, Sendable {
-    case analysed, unchanged, kept, failed, timedOut = "timed_out"
+    case analysed, unchanged, failed, timedOut = "timed_out"
 }
 
 /// Progress as the scan goes (delivered on one thread at a time).
@@ -162,7 +163,6 @@ public final class Scanner: @unchecked Sendable {
                         switch outcome {
                         case .analysed: progress.analysed += 1
                         case .unchanged: progress.unchanged += 1
-                        case .kept: progress.kept += 1
                         case .failed: progress.failed += 1
                         case .timedOut: progress.timedOut += 1
                         }

@@ -79,14 +79,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration: Configuration
-        if let config {
-            do { configuration = try Configuration.load(path: config) } catch let error as Configuration.LoadError {
-                throw CLIError.input(error.description)
-            }
-        } else {
-            configuration = .defaults
-        }
+        let configuration = try config.map { try Configuration.load(path: $0) } ?? .defaults
         if let events, !FileManager.default.fileExists(atPath: events) {
             throw CLIError.input("'\(events)': no such event log; check the path")
         }

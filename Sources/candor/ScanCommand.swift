@@ -68,14 +68,8 @@ struct ScanRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configuration = Configuration.defaults
-        var configPath: String?
-        if let config {
-            do { configuration = try Configuration.load(path: config) } catch let error as Configuration.LoadError {
-                throw CLIError.input(error.description)
-            }
-            configPath = URL(fileURLWithPath: config).standardizedFileURL.path
-        }
+        let configuration = try config.map { try Configuration.load(path: $0) } ?? .defaults
+        let configPath = config.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let items: [ScanItem]
         do { items = try Discovery.find(target) } catch let error as Discovery.DiscoveryError {
             throw CLIError.input(error.description)
@@ -202,12 +196,7 @@ struct ScanReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configuration = Configuration.defaults
-        if let config {
-            do { configuration = try Configuration.load(path: config) } catch let error as Configuration.LoadError {
-                throw CLIError.input(error.description)
-            }
-        }
+        let configuration = try config.map { try Configuration.load(path: $0) } ?? .defaults
         let report: ScanReport
         do {
             let stores = try db.map { try SQLiteScanStore(path: $0, readOnly: true) }

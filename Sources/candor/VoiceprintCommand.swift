@@ -23,12 +23,7 @@ struct VoiceprintCommand: ParsableCommand {
     var config: String?
 
     func run() throws {
-        var configuration = Configuration.defaults
-        if let config {
-            do { configuration = try Configuration.load(path: config) } catch let error as Configuration.LoadError {
-                throw CLIError.input(error.description)
-            }
-        }
+        let configuration = try config.map { try Configuration.load(path: $0) } ?? .defaults
         let options = AnalysisOptions(media: media, interviewer: roles.interviewerSpec, candidate: roles.candidateSpec,
                                       configuration: configuration, toolVersion: CandorCommand.version)
         let voiceprint = try Analysis.analyse(options).voiceprint
