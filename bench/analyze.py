@@ -21,18 +21,10 @@ Prints a table (median of --runs, min-max) and writes bench/results/analyze.json
 Usage: bench/analyze.py [--runs N] [--candor PATH] [--json PATH] [--only NAME]
 """
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.join(ROOT, "bench", "work")
-
-
-def ffmpeg(*arguments):
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *arguments], check=True)
+from benchlib import ROOT, WORK, ffmpeg, measure, stats, write_json
 
 
 def generated(path, make):
@@ -67,21 +59,6 @@ def make_inputs():
     return hour, video, long, hour_mka, long_mka
 
 
-def measure(command):
-    """Runs command (pinned to core 0) with output discarded; returns (seconds, peak RSS in MB)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(["taskset", "-c", "0", *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
-
-
-def stats(values):
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -107,8 +84,8 @@ def main():
         runs = options.runs if "3 h" not in name else max(1, options.runs // 2)
         candor, ffmpeg_runs = [], []
         for _ in range(runs):
-            candor.append(measure([options.candor, "analyze", path, "--format", "json", "--quiet"]))
-            ffmpeg_runs.append(measure(peer))
+            candor.append(measure([options.candor, "analyze", path, "--format", "json", "--quiet"], core=0))
+            ffmpeg_runs.append(measure(peer, core=0))
         ratios = [c[0] / f[0] for c, f in zip(candor, ffmpeg_runs)]
         row = {
             "input": name, "audio_s": seconds, "runs": runs,
@@ -122,10 +99,7 @@ def main():
               f"ffmpeg {row['ffmpeg_s']['median']:6.2f} s  ratio {row['ratio']['median']:.2f} "
               f"({row['ratio']['min']:.2f}-{row['ratio']['max']:.2f})  peak RSS {row['candor_peak_mb']:.0f} / "
               f"{row['ffmpeg_peak_mb']:.0f} MB", flush=True)
-    os.makedirs(os.path.dirname(options.json), exist_ok=True)
-    with open(options.json + ".tmp", "w") as handle:
-        json.dump({"benchmark": "analyze", "rows": rows}, handle, indent=2)
-    os.replace(options.json + ".tmp", options.json)
+    write_json(options.json, {"benchmark": "analyze", "rows": rows})
 
 
 if __name__ == "__main__":

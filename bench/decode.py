@@ -10,21 +10,11 @@ resident memory (target: under 100 MB and not growing with length).
 Usage: bench/decode.py [--runs N] [--candor PATH] [--json PATH]
 """
 import argparse
-import json
 import os
 import platform
-import statistics
 import subprocess
-import sys
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.join(ROOT, "bench", "work")
-
-
-def ffmpeg(*arguments):
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *arguments], check=True)
-
+from benchlib import ROOT, WORK, ffmpeg, measure, stats, write_json
 
 def make_inputs():
     os.makedirs(WORK, exist_ok=True)
@@ -48,17 +38,6 @@ def make_inputs():
         ffmpeg("-f", "lavfi", "-t", str(3 * 3600), "-i", voice.format(seed=4), "-c:a", "libopus", "-b:a", "24k", long)
     inputs["3 h Opus webm"] = (long, ["a:0"], ["-map", "0:a:0"])
     return inputs
-
-
-def measure(command):
-    """Runs command with output discarded; returns (seconds, peak RSS in MB)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss / 1024
 
 
 def main():
@@ -93,9 +72,7 @@ def main():
             ffmpeg_rss.append(m_ffmpeg)
         row = {
             "input": name, "runs": runs,
-            "candor_s": {"median": statistics.median(candor_times), "min": min(candor_times), "max": max(candor_times)},
-            "ffmpeg_s": {"median": statistics.median(ffmpeg_times), "min": min(ffmpeg_times), "max": max(ffmpeg_times)},
-            "ratio": {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios)},
+            "candor_s": stats(candor_times), "ffmpeg_s": stats(ffmpeg_times), "ratio": stats(ratios),
             "candor_peak_rss_mb": max(candor_rss), "ffmpeg_peak_rss_mb": max(ffmpeg_rss),
         }
         rows.append(row)
@@ -105,11 +82,7 @@ def main():
               flush=True)
     machine = {"platform": platform.platform(), "cpus": os.cpu_count(),
                "ffmpeg": subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout.splitlines()[0]}
-    os.makedirs(os.path.dirname(options.json), exist_ok=True)
-    temporary = options.json + ".tmp"
-    with open(temporary, "w") as handle:
-        json.dump({"benchmark": "decode", "machine": machine, "rows": rows}, handle, indent=2)
-    os.replace(temporary, options.json)
+    write_json(options.json, {"benchmark": "decode", "machine": machine, "rows": rows})
     print(f"wrote {options.json}")
 
 

@@ -12,15 +12,13 @@ and Candor's time as a ratio of librosa's (target: < 1, i.e. faster; Candor targ
 Usage: bench/features.py [--runs N] [--candor PATH] [--json PATH]
 """
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.join(ROOT, "bench", "work")
+from benchlib import ROOT, WORK, ffmpeg, stats, write_json
 LIBROSA = r'''
 import sys, time, soundfile, librosa, numpy
 start = time.perf_counter()
@@ -37,9 +35,8 @@ def make_input():
     path = os.path.join(WORK, "speech-10min-16k.wav")
     if not os.path.exists(path):
         sample = os.path.join(ROOT, "testmedia", "sample-interview.mkv")
-        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-stream_loop", "14", "-i", sample,
-                        "-filter_complex", "[0:a:0][0:a:1]amix=inputs=2:normalize=0[m]", "-map", "[m]",
-                        "-t", "600", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", path], check=True)
+        ffmpeg("-stream_loop", "14", "-i", sample, "-filter_complex", "[0:a:0][0:a:1]amix=inputs=2:normalize=0[m]",
+               "-map", "[m]", "-t", "600", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", path)
     return path, 600.0
 
 
@@ -62,19 +59,15 @@ def main():
     ratios = [c / l for c, l in zip(candor_times, librosa_times)]
     row = {
         "audio_s": seconds, "runs": options.runs,
-        "candor_s": {"median": statistics.median(candor_times), "min": min(candor_times), "max": max(candor_times)},
-        "librosa_s": {"median": statistics.median(librosa_times), "min": min(librosa_times), "max": max(librosa_times)},
+        "candor_s": stats(candor_times), "librosa_s": stats(librosa_times),
         "candor_realtime_factor": seconds / statistics.median(candor_times),
         "librosa_realtime_factor": seconds / statistics.median(librosa_times),
-        "ratio": {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios)},
+        "ratio": stats(ratios),
     }
     print(f"10 min speech: candor {row['candor_s']['median']:.2f} s ({row['candor_realtime_factor']:.0f}x real time), "
           f"librosa {row['librosa_s']['median']:.2f} s ({row['librosa_realtime_factor']:.0f}x), "
           f"ratio {row['ratio']['median']:.2f} ({row['ratio']['min']:.2f}-{row['ratio']['max']:.2f})")
-    os.makedirs(os.path.dirname(options.json), exist_ok=True)
-    with open(options.json + ".tmp", "w") as handle:
-        json.dump({"benchmark": "features", "rows": [row]}, handle, indent=2)
-    os.replace(options.json + ".tmp", options.json)
+    write_json(options.json, {"benchmark": "features", "rows": [row]})
 
 
 if __name__ == "__main__":

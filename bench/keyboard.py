@@ -14,7 +14,7 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
-Usage: bench/keyboard.py [--seconds S] [--seeds N] [--candor PATH] [--json PATH]
+Usage: bench/keyboard.py [--seconds S] [--seeds N] [--first-seed K] [--candor PATH] [--json PATH]
 """
 import argparse
 import glob
@@ -25,8 +25,10 @@ import subprocess
 import numpy
 import soundfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.join(ROOT, "bench", "work", "keyboard")
+import benchlib
+from benchlib import ROOT, ffmpeg, load_mono, write_json
+
+WORK = os.path.join(benchlib.WORK, "keyboard")
 RATE = 48000
 KEYS = "/usr/share/buckle/wav"
 SPEECH = "/usr/share/pocketsphinx/test/data/librivox"
@@ -34,9 +36,7 @@ OFFSET = 1.3
 
 
 def load(path):
-    out = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"],
-                         check=True, capture_output=True).stdout
-    return numpy.frombuffer(out, dtype=numpy.float32).copy()
+    return load_mono(path, RATE).copy()
 
 
 def onset(x):
@@ -90,7 +90,7 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False):
     media = wav
     if codec == "opus":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
-        subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "32k", media], check=True)
+        ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", media)
     log = os.path.join(WORK, f"{name}-{seed}.events.jsonl")
     jitter = numpy.random.default_rng(seed + 1000)
     with open(log, "w") as handle:
@@ -187,10 +187,7 @@ def main():
     overall = {method: score(*spread(pairs)) for method, pairs in totals.items()}
     print(f"{'all cases':20s} candor P {overall['candor']['precision']:.2f} R {overall['candor']['recall']:.2f} "
           f"F1 {overall['candor']['f1']:.2f}  | librosa F1 {overall['librosa']['f1']:.2f} | energy F1 {overall['energy']['f1']:.2f}")
-    os.makedirs(os.path.dirname(options.json), exist_ok=True)
-    with open(options.json + ".tmp", "w") as handle:
-        json.dump({"benchmark": "keyboard", "tolerance_s": 0.03, "rows": rows, "overall": overall}, handle, indent=2)
-    os.replace(options.json + ".tmp", options.json)
+    write_json(options.json, {"benchmark": "keyboard", "tolerance_s": 0.03, "rows": rows, "overall": overall})
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ of --jobs 2 over --jobs 1 (at most 2 on 2 cores).
 Usage: bench/scan.py [--runs N] [--candor PATH] [--json PATH]
 """
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -20,8 +19,10 @@ import subprocess
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORK = os.path.join(ROOT, "bench", "work", "scan-archive")
+import benchlib
+from benchlib import ROOT, ffmpeg, measure, stats, write_json
+
+WORK = os.path.join(benchlib.WORK, "scan-archive")
 COUNT = 8
 MINUTES = 5
 
@@ -34,24 +35,13 @@ def make_archive():
     for index in range(COUNT):
         path = os.path.join(WORK, f"interview-{index:02d}.mp4")
         if not os.path.exists(path):
-            subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-stream_loop", "8", "-i", sample,
-                            "-map", "0:a:0", "-map", "0:a:1", "-t", str(MINUTES * 60), "-c:a", "aac", "-b:a", "64k",
-                            "-metadata:s:a:0", "handler_name=Interviewer", "-metadata:s:a:1", "handler_name=Candidate",
-                            path + ".tmp.mp4"], check=True)
+            ffmpeg("-stream_loop", "8", "-i", sample, "-map", "0:a:0", "-map", "0:a:1", "-t", str(MINUTES * 60),
+                   "-c:a", "aac", "-b:a", "64k", "-metadata:s:a:0", "handler_name=Interviewer",
+                   "-metadata:s:a:1", "handler_name=Candidate", path + ".tmp.mp4")
             os.replace(path + ".tmp.mp4", path)
             shutil.copyfile(events, os.path.join(WORK, f"interview-{index:02d}.events.jsonl"))
         paths.append(path)
     return paths
-
-
-def timed(command):
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
-def stats(values):
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
 def main():
@@ -73,7 +63,7 @@ def main():
             loop.append(time.perf_counter() - start)
             for jobs, times in ((1, jobs1), (2, jobs2)):
                 db = os.path.join(scratch, f"scan-{run}-{jobs}.db")
-                times.append(timed([options.candor, "scan", WORK, "--db", db, "--jobs", str(jobs), "--quiet"]))
+                times.append(measure([options.candor, "scan", WORK, "--db", db, "--jobs", str(jobs), "--quiet"])[0])
     per_minute = lambda seconds: COUNT * 60 / seconds
     row = {
         "recordings": COUNT, "minutes_each": MINUTES, "runs": options.runs,
@@ -90,10 +80,7 @@ def main():
           f"{row['ratio_scan_jobs1_to_loop']['min']:.2f}-{row['ratio_scan_jobs1_to_loop']['max']:.2f}), "
           f"scan --jobs 2 {rpm['scan_jobs2']:.1f}/min (speed-up {row['speedup_jobs2']['median']:.2f}, "
           f"{row['speedup_jobs2']['min']:.2f}-{row['speedup_jobs2']['max']:.2f})")
-    os.makedirs(os.path.dirname(options.json), exist_ok=True)
-    with open(options.json + ".tmp", "w") as handle:
-        json.dump({"benchmark": "scan", "rows": [row]}, handle, indent=2)
-    os.replace(options.json + ".tmp", options.json)
+    write_json(options.json, {"benchmark": "scan", "rows": [row]})
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import os
 import subprocess
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from benchlib import ROOT, ffmpeg, load_mono, write_json
 VOICES = ["en-us+m1", "en-us+m3", "en-us+m5", "en-us+m7", "en-gb+m2", "en-gb+m4", "en-gb-x-rp+m6", "en-us+f1",
           "en-us+f3", "en-gb+f2", "en-gb+f4", "en-029+m3"]
 TEXTS = [
@@ -41,13 +41,6 @@ REAL = [("Allison en-US", "en_US_f_Allison", "g722"), ("June fr-CA", "fr_CA_f_Ju
         ("Carlo it-IT", "it_IT_m_Carlo", "g722"), ("ru-RU voice", "ru_RU_f_IvrvoiceRU", "g722"),
         ("Armelle fr", "fr", "gsm"), ("es-CO voice", "es", "gsm")]
 SEGMENTS = {3: 8, 30: 3}  # segments per session at each length
-
-
-def load(path):
-    import numpy
-    out = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-ac", "1", "-ar", "16000", "-f", "f32le", "-"],
-                         check=True, capture_output=True).stdout
-    return numpy.frombuffer(out, dtype=numpy.float32)
 
 
 def real_segments(folder):
@@ -68,7 +61,7 @@ def real_segments(folder):
                 for index in range(count):
                     parts, speech = [], 0.0
                     for prompt in queue:
-                        x = load(prompt)
+                        x = load_mono(prompt, 16000)
                         parts += [x, numpy.zeros(6400, numpy.float32)]
                         speech += len(x) / 16000
                         if speech >= seconds:
@@ -78,8 +71,7 @@ def real_segments(folder):
                     wav = os.path.join(folder, f"{directory}-{session}-{seconds}-{index}.wav")
                     soundfile.write(wav, numpy.concatenate(parts), 16000)
                     webm = wav[:-4] + ".webm"
-                    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "32k", webm],
-                                   check=True)
+                    ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", webm)
                     result.append((name, session, seconds, webm))
     return result
 
@@ -173,16 +165,13 @@ def main():
             subprocess.run(["espeak-ng", "-v", voice, "-s", "160", "-w", wav, (text + " ") * 3], check=True)
             for seconds in (3, 30):
                 clip = os.path.join(folder, f"{voice}-{session}-{seconds}.wav")
-                subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", "1", "-t", str(seconds * 1.25), "-i", wav, clip], check=True)
+                ffmpeg("-ss", "1", "-t", str(seconds * 1.25), "-i", wav, clip)
                 print_ = voiceprint(options.candor, clip)
                 if print_:
                     synthetic[(voice, session, seconds, clip)] = print_
     results = {"real": score(real, "real voices") if real else None, "synthetic": score(synthetic, "espeak-ng voices")}
-    os.makedirs(os.path.dirname(options.json), exist_ok=True)
-    with open(options.json + ".tmp", "w") as handle:
-        json.dump({"benchmark": "voice", "real_speakers": [r[0] for r in REAL], "synthetic_speakers": VOICES,
-                   "rows": results}, handle, indent=2)
-    os.replace(options.json + ".tmp", options.json)
+    write_json(options.json, {"benchmark": "voice", "real_speakers": [r[0] for r in REAL], "synthetic_speakers": VOICES,
+                              "rows": results})
 
 
 if __name__ == "__main__":
