@@ -8,11 +8,15 @@ public struct Keystroke: Sendable, Equatable, Codable {
     public var confidence: Double
     /// Strength of the transient (high-band spectral flux, dB summed over bins).
     public var strength: Double
+    /// Whether the key's release was heard too (a second click a dwell time later). Speech
+    /// has lone transients (plosive bursts) but no press–release pairs.
+    public var releaseHeard: Bool
 
-    public init(time_s: Double, confidence: Double, strength: Double) {
+    public init(time_s: Double, confidence: Double, strength: Double, releaseHeard: Bool = false) {
         self.time_s = time_s
         self.confidence = confidence
         self.strength = strength
+        self.releaseHeard = releaseHeard
     }
 }
 
@@ -29,6 +33,10 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// A transient must rise this far (dB, band level) within `riseSeconds`.
     public var minimumRiseDB: Double = 9
     public var riseSeconds: Double = 0.006
+    /// A bin has risen when it is this much louder than `riseSeconds` (plus a step) before (dB).
+    public var binRiseDB: Double = 6
+    /// …or this share of the band's bins rises by `binRiseDB` (default 0.6).
+    public var minimumRiseFraction: Double = 0.6
     /// …and stand this far above the band's local floor (dB).
     public var minimumAboveFloorDB: Double = 12
     /// Adaptive threshold: local median + `thresholdMADs` × local median absolute deviation of
@@ -64,8 +72,10 @@ public final class KeystrokeDetector {
     private let window: [Float]
     private var buffer: [Float]
     private var power: [Float]
-    private var previousLog: [Float]
-    private var logBand: [Float]
+    /// Log band spectra of the last `riseFrames + 1` frames (a ring, `ringNewest` the latest).
+    private var history: [Float]
+    private var ringNewest = 0
+    private let riseFrames: Int
     private let bandBins: Range<Int>
     private let lowBins: Range<Int>
     private let hopSeconds: Double
@@ -75,6 +85,8 @@ public final class KeystrokeDetector {
     private var flux: [Float] = []
     private var bandDB: [Float] = []
     private var lowDB: [Float] = []
+    /// Per frame: the share of band bins `binRiseDB` louder than `riseFrames + 1` frames before.
+    private var riseFraction: [Float] = []
     private var base = 0
     /// Frames analysed so far (global).
     private var count: Int { base + flux.count }
@@ -116,9 +128,9 @@ public final class KeystrokeDetector {
         let binHz = rate / Double(frameSamples)
         bandBins = Int(settings.bandLowHz / binHz)..<Int(settings.bandHighHz / binHz)
         lowBins = max(1, Int(50 / binHz))..<max(2, Int(400 / binHz))
-        previousLog = [Float](repeating: -120, count: bandBins.count)
-        logBand = previousLog
         hopSeconds = Double(hopSamples) / rate
+        riseFrames = max(1, Int((settings.riseSeconds / hopSeconds).rounded()))
+        history = [Float](repeating: -120, count: bandBins.count * (riseFrames + 1))
         firstFrame_s = Double(frameSamples) / 2 / rate
         blockFrames = max(1, Int(0.1 / hopSeconds))
         reach = max(1, Int(settings.thresholdWindowSeconds / 0.1))
@@ -137,6 +149,7 @@ public final class KeystrokeDetector {
                 flux.removeFirst(keepFrom - base)
                 bandDB.removeFirst(keepFrom - base)
                 lowDB.removeFirst(keepFrom - base)
+                riseFraction.removeFirst(keepFrom - base)
                 base = keepFrom
             }
         }
@@ -152,25 +165,30 @@ public final class KeystrokeDetector {
         var rise: Float = 0
         var bandSum: Float = 0
         var lowSum: Float = 0
+        var broadRise = 0
         let bandStart = bandBins.lowerBound
+        let bins = bandBins.count, slots = riseFrames + 1
+        let previousSlot = ringNewest, oldestSlot = (ringNewest + 1) % slots
         power.withUnsafeBufferPointer { power in
-            logBand.withUnsafeMutableBufferPointer { current in
-                previousLog.withUnsafeBufferPointer { previous in
-                    for offset in 0..<current.count {
-                        let value = power[bandStart + offset]
-                        bandSum += value
-                        let level = FastMath.decibels(max(value, 1e-12))
-                        current[offset] = level
-                        let difference = level - previous[offset]
-                        if difference > 0 { rise += min(difference, 30) }
-                    }
+            history.withUnsafeMutableBufferPointer { history in
+                let previous = previousSlot * bins, oldest = oldestSlot * bins
+                for offset in 0..<bins {
+                    let value = power[bandStart + offset]
+                    bandSum += value
+                    let level = FastMath.decibels(max(value, 1e-12))
+                    let difference = level - history[previous + offset]
+                    if difference > 0 { rise += min(difference, 30) }
+                    // Rise since `riseFrames + 1` frames ago, bin by bin.
+                    if level - history[oldest + offset] >= Float(settings.binRiseDB) { broadRise += 1 }
+                    history[oldest + offset] = level  // the oldest slot becomes the newest
                 }
             }
             for k in lowBins { lowSum += power[k] }
         }
-        swap(&logBand, &previousLog)
+        ringNewest = oldestSlot
         let normaliser = Float(window.count) * Float(window.count) / 4
-        flux.append(rise / Float(bandBins.count))
+        flux.append(rise / Float(bins))
+        riseFraction.append(Float(broadRise) / Float(bins))
         bandDB.append(10 * log10(max(bandSum / normaliser, 1e-12)))
         lowDB.append(10 * log10(max(lowSum / normaliser, 1e-12)))
     }
@@ -182,7 +200,7 @@ public final class KeystrokeDetector {
         guard count > 4 else { return }
         let lastBlock = final ? (count + blockFrames - 1) / blockFrames : toBlock
         guard lastBlock > searchedBlock else { return }
-        let flux = self.flux, bandDB = self.bandDB, lowDB = self.lowDB, base = self.base
+        let flux = self.flux, bandDB = self.bandDB, lowDB = self.lowDB, riseFraction = self.riseFraction, base = self.base
         @inline(__always) func f(_ i: Int) -> Float { flux[i - base] }
         @inline(__always) func band(_ i: Int) -> Float { bandDB[i - base] }
         // Local statistics of the onset function and the band floor, in 0.1 s blocks.
@@ -199,7 +217,6 @@ public final class KeystrokeDetector {
             var levels = Array(bandDB[(floorLo - base)..<(floorHi - base)])
             floors[block - searchedBlock] = FastMath.select(&levels, levels.count / 10)
         }
-        let riseFrames = max(1, Int((settings.riseSeconds / hopSeconds).rounded()))
         let first = max(1, searchedBlock * blockFrames), end = min(count - 1, lastBlock * blockFrames)
         if first < end {
             for i in first..<end {
@@ -210,18 +227,32 @@ public final class KeystrokeDetector {
                 let next = band(min(count - 1, i + 1))
                 let peakLevel = next > band(i) ? next : band(i)
                 let before = band(max(0, i - riseFrames - 1))
-                guard Double(peakLevel - before) >= settings.minimumRiseDB,
-                      Double(peakLevel - floors[block]) >= settings.minimumAboveFloorDB else { continue }
-                // Desk knocks and thumps: mostly low-frequency.
-                guard Double(lowDB[i - base] - peakLevel) < settings.knockMarginDB else { continue }
+                // Over speech the band is already loud and its total level hardly moves; a click
+                // still lifts most bins of the band at once (speech lifts its formant regions).
+                let broadRise = max(riseFraction[i - base], riseFraction[min(count - 1, i + 1) - base])
+                let rises = Double(peakLevel - before) >= settings.minimumRiseDB || Double(broadRise) >= settings.minimumRiseFraction
+                guard rises, Double(peakLevel - floors[block]) >= settings.minimumAboveFloorDB else { continue }
+                // Desk knocks and thumps: mostly low-frequency — low-frequency energy that arrives
+                // with the transient (voiced speech under the typing has plenty of its own).
+                let lowRise = lowDB[i - base] - lowDB[max(base, i - riseFrames - 1) - base]
+                guard Double(lowDB[i - base] - peakLevel) < settings.knockMarginDB || Double(lowRise) < settings.minimumRiseDB
+                else { continue }
                 // A click dies away within tens of milliseconds; speech sounds (fricatives,
                 // aspirated plosives, vowels) sustain their high-band energy.
                 let decayFrom = i + Int(0.02 / hopSeconds), decayTo = min(count, i + Int(0.04 / hopSeconds))
                 if decayFrom < decayTo {
                     var sum: Float = 0
                     for j in decayFrom..<decayTo { sum += pow(10, band(j) / 10) }
-                    let after = 10 * log10(max(sum / Float(decayTo - decayFrom), 1e-12))
-                    guard Double(peakLevel - after) >= settings.minimumDecayDB else { continue }
+                    // Measured on the energy the click adds to what was sounding before it (speech
+                    // under the typing keeps the band up; the click's own energy still dies away).
+                    let after = sum / Float(decayTo - decayFrom)
+                    var backgroundSum: Float = 0
+                    let backgroundFrom = max(base, i - riseFrames - 4), backgroundTo = max(base + 1, i - riseFrames)
+                    for j in backgroundFrom..<backgroundTo { backgroundSum += pow(10, band(j) / 10) }
+                    let background = backgroundSum / Float(backgroundTo - backgroundFrom)
+                    let peak = pow(10, peakLevel / 10)
+                    let decay = 10 * log10(max(peak - background, 1e-12) / max(after - background, 1e-12))
+                    guard Double(decay) >= settings.minimumDecayDB else { continue }
                 }
                 // The onset time: back from the flux peak to where the rise starts (within 4 ms).
                 var start = i
@@ -291,7 +322,8 @@ public final class KeystrokeDetector {
         while index < n {
             let onset = onsets[index]
             let confidence = Double(1 / (1 + exp(-Double(onset.margin) / 0.5)))
-            presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength)))
+            presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength),
+                                     releaseHeard: paired[index]))
             index += paired[index] ? 2 : 1
         }
         return presses

@@ -20,11 +20,30 @@ public struct KeyboardDetector: Sendable {
     ///   - heard: presses detected in the candidate's audio (media time).
     ///   - logged: key-down times from the event log (log clock), or nil without a log.
     ///   - speech: the candidate's speech, where heard keystrokes are less certain.
-    public func detect(heard: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = []) -> (DetectorResult, ClockAlignment?) {
+    public func detect(heard transients: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = []) -> (DetectorResult, ClockAlignment?) {
+        // Inside speech, a lone transient (no release heard) is more likely a plosive burst
+        // than a key: key presses come with releases, speech sounds do not. Unless this keyboard's
+        // releases are not heard at all: then, outside speech, most presses are lone too.
+        let margin = settings.speechMarginSeconds
+        var segment = 0
+        let inSpeech: [Bool] = transients.map { key in
+            while segment < speech.count && speech[segment].end_s + margin < key.time_s { segment += 1 }
+            return segment < speech.count && speech[segment].start_s - margin <= key.time_s
+        }
+        let quietTransients = transients.indices.filter { !inSpeech[$0] }
+        let pairedOutside = quietTransients.filter { transients[$0].releaseHeard }.count
+        let releasesInaudible = quietTransients.count >= settings.releaseEvidenceKeys
+            && Double(pairedOutside) < settings.minimumReleaseFraction * Double(quietTransients.count)
+        let heard = settings.requireReleaseInSpeech && !releasesInaudible
+            ? transients.indices.filter { transients[$0].releaseHeard || !inSpeech[$0] }.map { transients[$0] }
+            : transients
         let heardTimes = heard.map(\.time_s)
         var fields: [String: JSONValue] = [
             "acoustic_keystrokes_s": JSONValue(heardTimes),
             "acoustic_confidence": .array(heard.map { .number($0.confidence) }),
+            "lone_transients_in_speech": JSONValue(transients.count - heard.count),
+            "presses_outside_speech": JSONValue(quietTransients.count),
+            "releases_heard_outside_speech": JSONValue(pairedOutside),
             "logged_keystrokes": logged.map { JSONValue($0.count) } ?? .number(0),
             "clock_offset_s": .null, "matched": .number(0), "windows": .array([]),
         ]

@@ -85,6 +85,14 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// Windows with at least this many keys are medium, and at least this many high severity.
         public var mediumSeverityKeys: Int = 20
         public var highSeverityKeys: Int = 50
+        /// Within the candidate's speech (± `speechMarginSeconds`), a transient counts as a key
+        /// press only when its release is heard too: plosive bursts are lone transients.
+        public var requireReleaseInSpeech = true
+        public var speechMarginSeconds: Double = 0.2
+        /// The rule is off when this keyboard's releases are not heard: at least
+        /// `releaseEvidenceKeys` presses outside speech, fewer than this fraction with a release.
+        public var minimumReleaseFraction: Double = 0.3
+        public var releaseEvidenceKeys: Int = 10
         public init() {}
         enum CodingKeys: String, CodingKey {
             case matchToleranceSeconds = "match_tolerance_s", offsetSearchSeconds = "offset_search_s"
@@ -92,6 +100,8 @@ public struct Configuration: Sendable, Equatable, Codable {
             case minimumWindowKeys = "minimum_window_keys", maximumWindowMatchFraction = "maximum_window_match_fraction"
             case minimumAudibleFraction = "minimum_audible_fraction", minimumConfidence = "minimum_confidence"
             case mediumSeverityKeys = "medium_severity_keys", highSeverityKeys = "high_severity_keys"
+            case requireReleaseInSpeech = "require_release_in_speech", speechMarginSeconds = "speech_margin_s"
+            case minimumReleaseFraction = "minimum_release_fraction", releaseEvidenceKeys = "release_evidence_keys"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -104,6 +114,10 @@ public struct Configuration: Sendable, Equatable, Codable {
             "minimum_confidence": "heard keystrokes below this confidence do not count as heard-not-logged",
             "medium_severity_keys": "windows with this many keys are medium severity",
             "high_severity_keys": "windows with this many keys are high severity",
+            "require_release_in_speech": "within the candidate's speech a transient counts as a key press only if its release is heard too (plosives are lone transients)",
+            "speech_margin_s": "how far either side of the candidate's speech that rule applies (s)",
+            "minimum_release_fraction": "the rule is off when fewer than this fraction of presses outside speech have a release heard (a keyboard with silent releases)…",
+            "release_evidence_keys": "…out of at least this many",
         ]
     }
 

@@ -58,11 +58,14 @@ struct KeystrokeTests {
         #expect(try run(segmentSeconds: 3, block: 77777) == whole)
     }
 
-    @Test("speech alone has no keystrokes")
-    func speechAlone() throws {
-        let mix = try TypingFixture.mix(seconds: 30, speechGain: 1, typingFrom: 100)
+    /// Speech has transients of its own (plosive bursts, fricative onsets), but they come alone;
+    /// a key press comes with its release. What Candor reports inside speech is the paired ones.
+    @Test("speech alone: lone transients, hardly any press–release pairs", arguments: ["librivox", "alsa"])
+    func speechAlone(speech: String) throws {
+        let mix = try TypingFixture.mix(seconds: 30, speechGain: 1, speech: speech == "alsa" ? .fullBand : .librivox, typingFrom: 100)
         let found = try TypingFixture.detect(mix.samples)
-        print("keystrokes in speech alone: \(found.count) false alarms at \(found.map { String(format: "%.2f", $0.time_s) })")
-        #expect(Double(found.count) <= 0.34 * 30, "at most one false alarm per 3 s of continuous loud speech")
+        let paired = found.filter(\.releaseHeard)
+        print("keystrokes in speech alone (\(speech)): \(found.count) transients, \(paired.count) with a release at \(paired.map { String(format: "%.2f", $0.time_s) })")
+        #expect(Double(paired.count) <= 0.2 * 30, "at most one paired false press per 5 s of continuous speech")
     }
 }

@@ -108,4 +108,37 @@ struct KeyboardDetectorTests {
         #expect(clock?.source == "session header" && clock?.offset_s == 0)
         #expect(result.fields["clock_source"] == .string("session header"))
     }
+
+    /// Inside the candidate's speech a lone transient (no release heard) is a plosive, not a
+    /// key; presses with their release are kept, and so is everything outside speech.
+    @Test("inside speech only transients with a release heard count as key presses")
+    func loneTransientsInSpeech() throws {
+        let typingOutside = burst(start: 5, count: 30, seed: 4)                  // 5–13 s, releases heard
+        let pairedInSpeech = burst(start: 21, count: 12, seed: 5)                 // typing while talking
+        let plosives = stride(from: 20.37, to: 29, by: 0.61).map { $0 }           // lone, in speech
+        let lateLone = [31.5]                                                     // lone, 1.5 s after speech
+        let transients = (typingOutside + pairedInSpeech).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+            + (plosives + lateLone).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10) }
+        let speech = [SpeechSegment(start_s: 20, end_s: 30)]
+        let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech)
+        let kept = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
+        #expect(kept == Set(typingOutside + pairedInSpeech + lateLone))
+        #expect(result.fields["lone_transients_in_speech"]?.number == Double(plosives.count))
+
+        var off = Configuration.Keyboard()
+        off.requireReleaseInSpeech = false
+        let (all, _) = KeyboardDetector(settings: off).detect(heard: transients, logged: nil, speech: speech)
+        #expect(all.fields["acoustic_keystrokes_s"]?.array?.count == transients.count)
+    }
+
+    /// A keyboard whose releases are not heard (quiet laptop keys, or suppressed by the meeting
+    /// app): most presses outside speech are lone too, so lone presses in speech are kept.
+    @Test("a keyboard with silent releases keeps its lone presses in speech")
+    func silentReleases() throws {
+        let outside = burst(start: 5, count: 30, seed: 6), inside = burst(start: 21, count: 12, seed: 7)
+        let (result, _) = detector.detect(heard: heard(outside + inside), logged: nil, speech: [SpeechSegment(start_s: 20, end_s: 30)])
+        #expect(result.fields["acoustic_keystrokes_s"]?.array?.count == outside.count + inside.count)
+        #expect(result.fields["releases_heard_outside_speech"]?.number == 0)
+        #expect(result.fields["presses_outside_speech"]?.number == Double(outside.count))
+    }
 }

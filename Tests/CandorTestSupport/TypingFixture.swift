@@ -6,9 +6,27 @@ import Foundation
 public enum TypingFixture {
     public static let keyFolder = "/usr/share/buckle/wav"
     public static let speechFolder = "/usr/share/pocketsphinx/test/data/librivox"
+    /// alsa-utils' channel announcements: real speech recorded at 48 kHz, full band (fricatives
+    /// and plosive bursts up to 20 kHz, where the 16 kHz LibriVox clips have nothing).
+    public static let fullBandSpeechFolder = "/usr/share/sounds/alsa"
+
+    /// Which real speech goes over the typing.
+    public enum Speech: Sendable { case librivox, fullBand }
 
     public static var available: Bool {
         FileManager.default.fileExists(atPath: keyFolder) && FileManager.default.fileExists(atPath: speechFolder)
+            && FileManager.default.fileExists(atPath: fullBandSpeechFolder)
+    }
+
+    static func speechClips(_ speech: Speech) throws -> [String] {
+        switch speech {
+        case .librivox:
+            return try FileManager.default.contentsOfDirectory(atPath: speechFolder).sorted().filter { $0.hasSuffix(".wav") }
+                .map { "\(speechFolder)/\($0)" }
+        case .fullBand:
+            return try FileManager.default.contentsOfDirectory(atPath: fullBandSpeechFolder).sorted()
+                .filter { $0.hasSuffix(".wav") && $0 != "Noise.wav" }.map { "\(fullBandSpeechFolder)/\($0)" }
+        }
     }
 
     public static func load(_ path: String, rate: Int = 48000) throws -> [Float] {
@@ -34,8 +52,8 @@ public enum TypingFixture {
     }
 
     /// `seconds` of audio at 48 kHz: bursts of typing (presses 0.12–0.4 s apart, releases
-    /// 60–130 ms after each press), with speech over part of it. Returns samples and press times.
-    public static func mix(seconds: Double, speechGain: Float = 1, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
+    /// 60–130 ms after each press), with real speech (clips back to back, 0.8 s apart, repeated) over it. Returns samples and press times.
+    public static func mix(seconds: Double, speechGain: Float = 1, speech kind: Speech = .librivox, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
                     typingFrom: Double = 0.5, typingTo: Double? = nil) throws -> (samples: [Float], presses: [Double]) {
         var generator = SeededRandom(seed: seed)
         let rate = 48000.0
@@ -43,11 +61,13 @@ public enum TypingFixture {
         // Speech: the librivox clips back to back from 1 s, at their own level.
         if speechGain > 0 {
             var position = Int(1 * rate)
-            for name in try FileManager.default.contentsOfDirectory(atPath: speechFolder).sorted() where name.hasSuffix(".wav") {
-                let speech = try load("\(speechFolder)/\(name)")
-                for (i, v) in speech.enumerated() where position + i < out.count { out[position + i] += v * speechGain }
-                position += speech.count + Int(0.8 * rate)
-                if position >= out.count { break }
+            let clips = try speechClips(kind).map { try load($0) }
+            while position < out.count {
+                for speech in clips {
+                    for (i, v) in speech.enumerated() where position + i < out.count { out[position + i] += v * speechGain }
+                    position += speech.count + Int(0.8 * rate)
+                    if position >= out.count { break }
+                }
             }
         }
         let keys = try keySounds()
