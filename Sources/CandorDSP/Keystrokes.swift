@@ -53,6 +53,8 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var knockMarginDB: Double = 6
     /// The band level 20–40 ms after the onset must be this far below the peak (dB).
     public var minimumDecayDB: Double = 6
+    /// …or this share of the bins that rose at the onset is `binRiseDB` quieter 30 ms later.
+    public var minimumFallenFraction: Double = 0.5
     public init() {}
 }
 
@@ -72,10 +74,14 @@ public final class KeystrokeDetector {
     private let window: [Float]
     private var buffer: [Float]
     private var power: [Float]
-    /// Log band spectra of the last `riseFrames + 1` frames (a ring, `ringNewest` the latest).
+    /// Log band spectra of the last `ringSlots` frames (a ring, `ringNewest` the latest).
     private var history: [Float]
     private var ringNewest = 0
+    private let ringSlots: Int
     private let riseFrames: Int
+    /// A click's decay is judged this many frames (30 ms) after it.
+    private let decayFrames: Int
+    private var analysed = 0
     private let bandBins: Range<Int>
     private let lowBins: Range<Int>
     private let hopSeconds: Double
@@ -87,6 +93,9 @@ public final class KeystrokeDetector {
     private var lowDB: [Float] = []
     /// Per frame: the share of band bins `binRiseDB` louder than `riseFrames + 1` frames before.
     private var riseFraction: [Float] = []
+    /// Per frame: of the bins that rose there, the share `binRiseDB` quieter 30 ms later
+    /// (filled `decayFrames` behind the other columns).
+    private var decayFraction: [Float] = []
     private var base = 0
     /// Frames analysed so far (global).
     private var count: Int { base + flux.count }
@@ -130,7 +139,9 @@ public final class KeystrokeDetector {
         lowBins = max(1, Int(50 / binHz))..<max(2, Int(400 / binHz))
         hopSeconds = Double(hopSamples) / rate
         riseFrames = max(1, Int((settings.riseSeconds / hopSeconds).rounded()))
-        history = [Float](repeating: -120, count: bandBins.count * (riseFrames + 1))
+        decayFrames = max(1, Int((0.03 / hopSeconds).rounded()))
+        ringSlots = decayFrames + riseFrames + 2
+        history = [Float](repeating: -120, count: bandBins.count * ringSlots)
         firstFrame_s = Double(frameSamples) / 2 / rate
         blockFrames = max(1, Int(0.1 / hopSeconds))
         reach = max(1, Int(settings.thresholdWindowSeconds / 0.1))
@@ -150,6 +161,7 @@ public final class KeystrokeDetector {
                 bandDB.removeFirst(keepFrom - base)
                 lowDB.removeFirst(keepFrom - base)
                 riseFraction.removeFirst(keepFrom - base)
+                decayFraction.removeFirst(keepFrom - base)
                 base = keepFrom
             }
         }
@@ -165,13 +177,18 @@ public final class KeystrokeDetector {
         var rise: Float = 0
         var bandSum: Float = 0
         var lowSum: Float = 0
-        var broadRise = 0
+        var broadRise = 0, risen = 0, fallen = 0
         let bandStart = bandBins.lowerBound
-        let bins = bandBins.count, slots = riseFrames + 1
-        let previousSlot = ringNewest, oldestSlot = (ringNewest + 1) % slots
+        let bins = bandBins.count, slots = ringSlots
+        // Ring slots, by age: the previous frame, `riseFrames + 1` frames ago, and the frame
+        // `decayFrames` ago with the one `riseFrames + 1` before it.
+        func slot(_ age: Int) -> Int { ((ringNewest + 1 - age) % slots + slots) % slots * bins }
+        let previous = slot(1), riseBase = slot(riseFrames + 1)
+        let decayTarget = slot(decayFrames), decayBase = slot(decayFrames + riseFrames + 1)
+        let newest = slot(slots)  // the oldest slot, overwritten by this frame
+        let binRise = Float(settings.binRiseDB)
         power.withUnsafeBufferPointer { power in
             history.withUnsafeMutableBufferPointer { history in
-                let previous = previousSlot * bins, oldest = oldestSlot * bins
                 for offset in 0..<bins {
                     let value = power[bandStart + offset]
                     bandSum += value
@@ -179,16 +196,25 @@ public final class KeystrokeDetector {
                     let difference = level - history[previous + offset]
                     if difference > 0 { rise += min(difference, 30) }
                     // Rise since `riseFrames + 1` frames ago, bin by bin.
-                    if level - history[oldest + offset] >= Float(settings.binRiseDB) { broadRise += 1 }
-                    history[oldest + offset] = level  // the oldest slot becomes the newest
+                    if level - history[riseBase + offset] >= binRise { broadRise += 1 }
+                    // The frame `decayFrames` ago: of its bins that had just risen, how many
+                    // have fallen back since.
+                    let then = history[decayTarget + offset]
+                    if then - history[decayBase + offset] >= binRise {
+                        risen += 1
+                        if then - level >= binRise { fallen += 1 }
+                    }
+                    history[newest + offset] = level
                 }
             }
             for k in lowBins { lowSum += power[k] }
         }
-        ringNewest = oldestSlot
+        ringNewest = (ringNewest + 1) % slots
         let normaliser = Float(window.count) * Float(window.count) / 4
         flux.append(rise / Float(bins))
         riseFraction.append(Float(broadRise) / Float(bins))
+        if analysed >= decayFrames { decayFraction.append(risen > 0 ? Float(fallen) / Float(risen) : 0) }
+        analysed += 1
         bandDB.append(10 * log10(max(bandSum / normaliser, 1e-12)))
         lowDB.append(10 * log10(max(lowSum / normaliser, 1e-12)))
     }
@@ -201,6 +227,8 @@ public final class KeystrokeDetector {
         let lastBlock = final ? (count + blockFrames - 1) / blockFrames : toBlock
         guard lastBlock > searchedBlock else { return }
         let flux = self.flux, bandDB = self.bandDB, lowDB = self.lowDB, riseFraction = self.riseFraction, base = self.base
+        let decayFraction = self.decayFraction
+        @inline(__always) func fallenBack(_ i: Int) -> Float { i - base < decayFraction.count ? decayFraction[i - base] : 0 }
         @inline(__always) func f(_ i: Int) -> Float { flux[i - base] }
         @inline(__always) func band(_ i: Int) -> Float { bandDB[i - base] }
         // Local statistics of the onset function and the band floor, in 0.1 s blocks.
@@ -252,7 +280,11 @@ public final class KeystrokeDetector {
                     let background = backgroundSum / Float(backgroundTo - backgroundFrom)
                     let peak = pow(10, peakLevel / 10)
                     let decay = 10 * log10(max(peak - background, 1e-12) / max(after - background, 1e-12))
-                    guard Double(decay) >= settings.minimumDecayDB else { continue }
+                    // Or bin by bin: most of the bins the click lifted have fallen back 30 ms later
+                    // (speech moving on underneath can keep the band's total up).
+                    let fallen = max(fallenBack(i), fallenBack(min(count - 1, i + 1)))
+                    guard Double(decay) >= settings.minimumDecayDB || Double(fallen) >= settings.minimumFallenFraction
+                    else { continue }
                 }
                 // The onset time: back from the flux peak to where the rise starts (within 4 ms).
                 var start = i
@@ -282,7 +314,8 @@ public final class KeystrokeDetector {
         // goes out of phase after one missed press (each release then taken for a press, each
         // press for a release) for the rest of the burst, so the labelling is decoded for the
         // whole sequence at once: pairs whose gap looks like this typist's dwell time (centre
-        // and spread estimated from the plausible pairs) score, an onset may stay unpaired.
+        // and spread estimated from the plausible pairs) score, an onset may stay unpaired, and
+        // a press may pair across one other sound.
         let releaseMin = settings.releaseMinimumSeconds, releaseMax = settings.releaseMaximumSeconds
         let n = onsets.count
         let times = onsets.map { time($0.index) }
@@ -298,33 +331,41 @@ public final class KeystrokeDetector {
         // Log-likelihood units: a pair within about two spreads of the typical dwell beats
         // leaving both onsets unpaired.
         let pairBonus = 2.0
-        var best = [Double](repeating: 0, count: n + 2)
-        var paired = [Bool](repeating: false, count: n + 1)
+        // Each onset is a press, a release (of the press before it, or of the one before that
+        // when another sound — speech, a mouse — falls in between), or a sound of its own.
+        var best = [Double](repeating: 0, count: n + 3)
+        var releaseAt = [Int](repeating: 0, count: n)  // 0: no release; else its distance (1 or 2)
+        func pairScore(_ i: Int, _ j: Int) -> Double? {
+            guard j < n else { return nil }
+            let gap = times[j] - times[i]
+            guard gap >= releaseMin && gap <= releaseMax else { return nil }
+            let z = (gap - dwell) / spread
+            return pairBonus - 0.5 * z * z
+        }
         if n > 0 {
             for i in stride(from: n - 1, through: 0, by: -1) {
                 var value = best[i + 1]
-                if i + 1 < n {
-                    let gap = times[i + 1] - times[i]
-                    if gap >= releaseMin && gap <= releaseMax {
-                        let z = (gap - dwell) / spread
-                        let candidate = pairBonus - 0.5 * z * z + best[i + 2]
-                        if candidate > value {
-                            value = candidate
-                            paired[i] = true
-                        }
+                for distance in 1...2 {
+                    if let score = pairScore(i, i + distance), score + best[i + distance + 1] > value {
+                        value = score + best[i + distance + 1]
+                        releaseAt[i] = distance
                     }
                 }
                 best[i] = value
             }
         }
         var presses: [Keystroke] = []
-        var index = 0
-        while index < n {
+        func press(_ index: Int, releaseHeard: Bool) {
             let onset = onsets[index]
             let confidence = Double(1 / (1 + exp(-Double(onset.margin) / 0.5)))
             presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength),
-                                     releaseHeard: paired[index]))
-            index += paired[index] ? 2 : 1
+                                     releaseHeard: releaseHeard))
+        }
+        var index = 0
+        while index < n {
+            press(index, releaseHeard: releaseAt[index] > 0)
+            if releaseAt[index] == 2 { press(index + 1, releaseHeard: false) }  // the sound in between
+            index += releaseAt[index] + 1
         }
         return presses
     }

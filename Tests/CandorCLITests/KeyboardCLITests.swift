@@ -51,6 +51,29 @@ struct KeyboardCLITests {
         #expect(Double(matched) >= 0.8 * Double(logged), "\(matched) of \(logged) matched")
     }
 
+    /// What `analyze` reports (`acoustic_keystrokes_s`) while the candidate talks over the typing,
+    /// through Opus at 32 kb/s: the detector's transients, with lone ones inside speech (plosive
+    /// bursts) set aside. Real speech: LibriVox (16 kHz) and alsa-utils' full-band recordings.
+    @Test("typing while talking, through Opus: the reported key presses", arguments: [TypingFixture.Speech.librivox, .fullBand])
+    func typingWhileTalking(speech: TypingFixture.Speech) throws {
+        let scratch = try ScratchFolder()
+        let mix = try TypingFixture.mix(seconds: 40, speechGain: 1, speech: speech, keyGainDB: -12...0, seed: 5)
+        let writer = try SoundFileWriter(path: scratch.path("talking.wav"), sampleRateHz: 48000)
+        try writer.write(mix.samples)
+        try writer.finish()
+        let media = try scratch.make("talking.webm", ["-i", scratch.path("talking.wav"), "-c:a", "libopus", "-b:a", "32k"])
+        let result = try Candor.run("analyze", media, "--candidate", "a:0", "--format", "json", "--quiet")
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any] ?? [:]
+        let keyboard = (report["detectors"] as? [String: Any])?["keyboard"] as? [String: Any] ?? [:]
+        let found = try #require(keyboard["acoustic_keystrokes_s"] as? [Double])
+        let score = TypingFixture.score(found, mix.presses)
+        print("reported keystrokes while talking (\(speech)): P \(score.precision) R \(score.recall) F1 \(score.f1) (\(mix.presses.count) presses)")
+        // Full-band speech is the harder case (README): its fricatives and plosive bursts reach
+        // the key band and mask presses; measured 0.79 here, 0.92 over LibriVox.
+        #expect(score.f1 >= (speech == .librivox ? 0.85 : 0.7))
+    }
+
     @Test("logged typing with no key sound is flagged")
     func loggedNotHeard() throws {
         let scratch = try ScratchFolder()
