@@ -54,7 +54,7 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// The band level 20–40 ms after the onset must be this far below the peak (dB).
     public var minimumDecayDB: Double = 6
     /// …or this share of the bins that rose at the onset is `binRiseDB` quieter 30 ms later.
-    public var minimumFallenFraction: Double = 0.5
+    public var minimumFallenFraction: Double = 0.7
     public init() {}
 }
 
