@@ -8,7 +8,9 @@ Inputs (generated into bench/work/keyboard/ from installed Debian packages, neve
 real IBM Model M key presses and releases (bucklespring-data) placed at known times in bursts
 of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels, over:
   - quiet room noise only (typing alone);
-  - real read speech (pocketsphinx-testdata's LibriVox clips) over the typing;
+  - real read speech (pocketsphinx-testdata's LibriVox clips, 16 kHz) over the typing;
+  - real full-band speech (alsa-utils' 48 kHz channel announcements, whose fricatives and
+    plosive bursts reach the key band) over the typing;
   - the same mix through Opus at 32 kb/s (what a meeting app sends);
   - the same mix noise-gated (digital silence between sounds, as noise suppression does).
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
@@ -32,6 +34,7 @@ WORK = os.path.join(benchlib.WORK, "keyboard")
 RATE = 48000
 KEYS = "/usr/share/buckle/wav"
 SPEECH = "/usr/share/pocketsphinx/test/data/librivox"
+FULL_BAND_SPEECH = "/usr/share/sounds/alsa"
 OFFSET = 1.3
 
 
@@ -49,7 +52,8 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False):
     out = (rng.standard_normal(int(seconds * RATE)) * 10 ** (-62 / 20)).astype(numpy.float32)  # room noise
     if speech:
         position = RATE
-        clips = sorted(glob.glob(os.path.join(SPEECH, "*.wav")))
+        folder = FULL_BAND_SPEECH if speech == "full-band" else SPEECH
+        clips = sorted(p for p in glob.glob(os.path.join(folder, "*.wav")) if not p.endswith("Noise.wav"))
         while position < len(out):
             for clip in clips:
                 x = load(clip)
@@ -156,7 +160,8 @@ def main():
     parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "keyboard.json"))
     options = parser.parse_args()
     cases = [("typing-alone", False, None, False), ("under-speech", True, None, False),
-             ("under-speech-opus", True, "opus", False), ("under-speech-gated", True, None, True)]
+             ("under-speech-opus", True, "opus", False), ("under-speech-gated", True, None, True),
+             ("under-full-band-speech", "full-band", None, False)]
     rows = []
     totals = {"candor": [], "librosa": [], "energy": []}
     for name, speech, codec, gated in cases:

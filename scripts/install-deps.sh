@@ -11,8 +11,8 @@ apt_build=(pkg-config libsqlite3-dev libavformat-dev libavcodec-dev libavutil-de
 # ffmpeg makes test media; bucklespring-data (real key sounds, GPL) and pocketsphinx-testdata /
 # alsa-utils (real speech) are used at test time only, never committed; espeak-ng and sox make voices and mixes.
 # The Asterisk prompt packages are real professional voices (CC BY-SA / CC BY / BSD-style / GPL), read at test time only.
-apt_test=(ffmpeg sox espeak-ng pocketsphinx-testdata bucklespring-data alsa-utils python3 util-linux asterisk-core-sounds-fr-g722 asterisk-prompt-fr-armelle)
-apt_bench=(asterisk-core-sounds-en-g722 asterisk-core-sounds-it-g722 asterisk-core-sounds-ru-g722 asterisk-prompt-es-co)
+apt_test=(ffmpeg sox espeak-ng pocketsphinx-testdata bucklespring-data alsa-utils python3 util-linux asterisk-core-sounds-fr-g722 asterisk-prompt-fr-armelle asterisk-core-sounds-en-g722)
+apt_bench=(asterisk-core-sounds-it-g722 asterisk-core-sounds-ru-g722 asterisk-prompt-es-co)
 brew_build=(pkg-config ffmpeg libsndfile sqlite)
 brew_test=(sox espeak-ng)
 

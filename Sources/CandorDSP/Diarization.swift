@@ -11,8 +11,10 @@ public struct Diarization: Sendable {
         public var stepSeconds: Double = 0.5
         /// Label runs shorter than this are absorbed by their neighbours (default 0.75 s).
         public var minimumTurnSeconds: Double = 0.75
-        /// k-means restarts (deterministic seeds).
+        /// k-means restarts (deterministic seeds; the fallback when segments are too few).
         public var restarts = 8
+        /// At most this many speech segments (the longest) are clustered into voices.
+        public var maximumUnits = 400
         public init() {}
     }
 
@@ -41,7 +43,19 @@ public struct Diarization: Sendable {
             for i in embeddings.indices where !embeddings[i][d].isFinite { embeddings[i][d] = mean }
         }
         let vectors = Diarization.standardised(embeddings)
-        let (labels, separation) = Diarization.twoMeans(vectors, restarts: settings.restarts)
+        // Two voice models from whole pauses-delimited segments (agglomerative clustering on
+        // their MFCC statistics: seconds of speech each, so the voice, not the phonemes of one
+        // window, decides), then each window goes to the model under which its frames are more
+        // likely. Windows clustered directly (k-means on their statistics) split two similar
+        // voices by what was being said.
+        let labels: [Int]
+        let separation: Double
+        if let models = voiceModels(features) {
+            labels = windows.map { models.label(features, frames: $0.frames) }
+            separation = Diarization.silhouette(vectors, labels: labels)
+        } else {
+            (labels, separation) = Diarization.twoMeans(vectors, restarts: settings.restarts)
+        }
 
         // Frame labels: vote of the windows covering each speech frame.
         // (Small integers per frame: a frame is covered by a handful of windows.)
@@ -109,6 +123,150 @@ public struct Diarization: Sendable {
         return vectors.map { v in (0..<width).map { Float((Double(v[$0]) - mean[$0]) * scale[$0]) } }
     }
 
+    // MARK: - Voice models
+
+    /// Frame statistics (count, sums and sums of squares of MFCC 1…19) of a stretch of speech:
+    /// a diagonal Gaussian. (Log-F0 was tried as a further dimension and made two women's
+    /// voices harder to tell apart: intonation varies more within a voice than between them.)
+    struct Statistics {
+        var count = 0.0
+        var sum = [Double](repeating: 0, count: 19), square = [Double](repeating: 0, count: 19)
+        mutating func add(_ other: Statistics) {
+            count += other.count
+            for d in sum.indices { sum[d] += other.sum[d]; square[d] += other.square[d] }
+        }
+        /// Σ log variance (the log-determinant of the diagonal covariance), floored.
+        var logDeterminant: Double {
+            var total = 0.0
+            for d in sum.indices {
+                let mean = sum[d] / count
+                total += log(max(square[d] / count - mean * mean, 1e-4))
+            }
+            return total
+        }
+        /// −2 × the maximised log-likelihood of its frames, up to constants.
+        var cost: Double { count * logDeterminant }
+    }
+
+    /// Two diagonal Gaussians over MFCC 1…19, one per voice.
+    struct VoiceModels {
+        var mean: [[Double]], inverseVariance: [[Double]], logDeterminant: [Double]
+        /// 0 or 1: the model under which `frames` are more likely.
+        func label(_ features: SpeechFeatures, frames: ClosedRange<Int>) -> Int {
+            var score = [0.0, 0.0]
+            var row = [Int16](repeating: 0, count: features.mfccCount)
+            let step = Double(SpeechFeatures.mfccStep)
+            for i in frames {
+                row.withUnsafeMutableBufferPointer { features.mfccFixed(ofFrame: i, into: $0) }
+                for k in 0..<2 {
+                    var distance = logDeterminant[k]
+                    for d in 0..<mean[k].count {
+                        let x = Double(row[d + 1]) * step - mean[k][d]
+                        distance += x * x * inverseVariance[k][d]
+                    }
+                    score[k] -= 0.5 * distance
+                }
+            }
+            return score[0] >= score[1] ? 0 : 1
+        }
+    }
+
+    /// Agglomerative clustering of the speech segments into two voices: repeatedly merges the
+    /// two clusters whose merge costs the least likelihood (the generalised likelihood ratio of
+    /// one diagonal Gaussian against two), then models each voice. Nil when there are too few
+    /// segments or frames, or when one voice would hold under 5 % of the speech.
+    func voiceModels(_ features: SpeechFeatures) -> VoiceModels? {
+        guard features.mfccCount >= 20 else { return nil }
+        var units: [Statistics] = []
+        var row = [Int16](repeating: 0, count: features.mfccCount)
+        let step = Double(SpeechFeatures.mfccStep)
+        for segment in features.speech {
+            guard let range = features.frames(from: segment.start_s, to: segment.end_s), range.count >= 30 else { continue }
+            var statistics = Statistics()
+            for i in range {
+                row.withUnsafeMutableBufferPointer { features.mfccFixed(ofFrame: i, into: $0) }
+                for d in 0..<19 {
+                    let x = Double(row[d + 1]) * step
+                    statistics.sum[d] += x
+                    statistics.square[d] += x * x
+                }
+                statistics.count += 1
+            }
+            units.append(statistics)
+        }
+        guard units.count >= 4 else { return nil }
+        // At most `maximumUnits` (the longest segments) are clustered; O(n²) memory and time.
+        if units.count > settings.maximumUnits {
+            units = Array(units.sorted { $0.count > $1.count }.prefix(settings.maximumUnits))
+        }
+        var clusters = units.map { Optional($0) }
+        func cost(_ a: Statistics, _ b: Statistics) -> Double {
+            var merged = a
+            merged.add(b)
+            return merged.cost - a.cost - b.cost
+        }
+        let n = clusters.count
+        var costs = [Double](repeating: .infinity, count: n * n)
+        for i in 0..<n { for j in (i + 1)..<n { costs[i * n + j] = cost(units[i], units[j]) } }
+        var alive = n
+        while alive > 2 {
+            var best = (cost: Double.infinity, i: -1, j: -1)
+            for i in 0..<n where clusters[i] != nil {
+                for j in (i + 1)..<n where clusters[j] != nil && costs[i * n + j] < best.cost { best = (costs[i * n + j], i, j) }
+            }
+            guard best.i >= 0 else { break }
+            clusters[best.i]!.add(clusters[best.j]!)
+            clusters[best.j] = nil
+            alive -= 1
+            for k in 0..<n where k != best.i && clusters[k] != nil {
+                let value = cost(clusters[best.i]!, clusters[k]!)
+                if k < best.i { costs[k * n + best.i] = value } else { costs[best.i * n + k] = value }
+            }
+        }
+        var voices = clusters.compactMap { $0 }
+        guard voices.count == 2 else { return nil }
+        func model(_ voices: [Statistics]) -> VoiceModels {
+            var models = VoiceModels(mean: [], inverseVariance: [], logDeterminant: [])
+            for voice in voices {
+                let mean = voice.sum.map { $0 / voice.count }
+                let variance = voice.sum.indices.map { max(voice.square[$0] / voice.count - mean[$0] * mean[$0], 1e-4) }
+                models.mean.append(mean)
+                models.inverseVariance.append(variance.map { 1 / $0 })
+                models.logDeterminant.append(variance.reduce(0) { $0 + log($1) })
+            }
+            return models
+        }
+        // Greedy merging can settle a segment early with the wrong voice; reassign each segment
+        // to the model under which its frames are more likely, until nothing moves.
+        var assignment = [Int](repeating: -1, count: units.count)
+        for _ in 0..<20 {
+            let models = model(voices)
+            var changed = false
+            var next = [Statistics(), Statistics()]
+            for (index, unit) in units.enumerated() {
+                var score = [0.0, 0.0]
+                for k in 0..<2 {
+                    var distance = unit.count * models.logDeterminant[k]
+                    for d in 0..<19 {
+                        let mean = models.mean[k][d]
+                        // Σ (x − μ)² over the segment's frames, from its sums.
+                        distance += (unit.square[d] - 2 * mean * unit.sum[d] + unit.count * mean * mean) * models.inverseVariance[k][d]
+                    }
+                    score[k] = -0.5 * distance
+                }
+                let label = score[0] >= score[1] ? 0 : 1
+                if label != assignment[index] { assignment[index] = label; changed = true }
+                next[label].add(unit)
+            }
+            guard next[0].count > 0, next[1].count > 0 else { return nil }
+            voices = next
+            if !changed { break }
+        }
+        let total = voices[0].count + voices[1].count
+        guard min(voices[0].count, voices[1].count) >= 0.05 * total else { return nil }
+        return model(voices)
+    }
+
     // MARK: - Clustering
 
     /// k-means with k = 2, restarted from deterministic farthest-point seeds; returns labels
@@ -145,21 +303,33 @@ public struct Diarization: Sendable {
             let cost = (0..<n).reduce(Float(0)) { $0 + distance(vectors[$1], centres[labels[$1]]) }
             if cost < best.cost { best = (labels, cost) }
         }
-        // Mean silhouette, over at most 600 evenly spaced windows (it is quadratic).
+        return (best.labels, silhouette(vectors, labels: best.labels))
+    }
+
+    /// Mean silhouette of a two-way labelling (clamped to 0…1), over at most 600 evenly spaced
+    /// vectors (it is quadratic).
+    public static func silhouette(_ vectors: [[Float]], labels: [Int]) -> Double {
+        let n = vectors.count
+        guard n > 1, let width = vectors.first?.count else { return 0 }
+        func distance(_ a: [Float], _ b: [Float]) -> Float {
+            var sum: Float = 0
+            for d in 0..<width { let x = a[d] - b[d]; sum += x * x }
+            return sum
+        }
         let sampled = stride(from: 0, to: n, by: max(1, n / 600)).map { $0 }
-        var silhouette = 0.0
+        var total = 0.0
         for i in sampled {
             var sums = [0.0, 0.0], counts = [0, 0]
             for j in sampled where j != i {
-                sums[best.labels[j]] += Double(distance(vectors[i], vectors[j])).squareRoot()
-                counts[best.labels[j]] += 1
+                sums[labels[j]] += Double(distance(vectors[i], vectors[j])).squareRoot()
+                counts[labels[j]] += 1
             }
-            let own = best.labels[i], other = 1 - own
+            let own = labels[i], other = 1 - own
             guard counts[own] > 0, counts[other] > 0 else { continue }
             let a = sums[own] / Double(counts[own]), b = sums[other] / Double(counts[other])
-            silhouette += (b - a) / max(a, b)
+            total += (b - a) / max(a, b)
         }
-        return (best.labels, min(1, max(0, silhouette / Double(sampled.count))))
+        return min(1, max(0, total / Double(sampled.count)))
     }
 
     // MARK: - Smoothing

@@ -32,13 +32,23 @@ public struct LatencyDetector: Sendable {
         let sorted = turns.sorted { $0.start_s < $1.start_s }
         let interviewer = sorted.filter { $0.speaker == "interviewer" }
         let candidate = sorted.filter { $0.speaker == "candidate" }
-        // Answers: candidate speech long enough (with its continuation within 0.5 s) not to be a backchannel.
+        // Answers: candidate speech long enough, with its continuation, not to be a backchannel.
+        // It continues while more candidate speech follows within `answerContinuationSeconds`
+        // and the interviewer says nothing in between (a backchannel is followed by the
+        // interviewer going on; a short first sentence by the rest of the answer).
+        let interviewerStarts = interviewer.map(\.start_s)
+        func interviewerSpeaks(between from: Double, and to: Double) -> Bool {
+            var low = 0, high = interviewerStarts.count
+            while low < high { let mid = (low + high) / 2; if interviewerStarts[mid] <= from { low = mid + 1 } else { high = mid } }
+            return low < interviewerStarts.count && interviewerStarts[low] < to
+        }
         var answers: [(start: Double, end: Double)] = []
         var index = 0
         while index < candidate.count {
             var end = candidate[index].end_s
             var next = index + 1
-            while next < candidate.count && candidate[next].start_s - end < 0.5 {
+            while next < candidate.count && candidate[next].start_s - end < settings.answerContinuationSeconds
+                && (candidate[next].start_s - end < 0.5 || !interviewerSpeaks(between: end, and: candidate[next].start_s)) {
                 end = max(end, candidate[next].end_s)
                 next += 1
             }

@@ -41,8 +41,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         public var flagSlowFraction: Double = 0.5
         /// Fewer question–answer pairs than this is inconclusive.
         public var minimumPairs: Int = 4
-        /// Candidate speech shorter than this (with no more speech within 0.5 s) is a backchannel, not an answer.
+        /// Candidate speech shorter than this (with its continuation) is a backchannel, not an answer…
         public var minimumAnswerSeconds: Double = 1.0
+        /// …where the continuation is more candidate speech within this many seconds with no
+        /// interviewer speech in between (a short first sentence, a pause, then the rest).
+        public var answerContinuationSeconds: Double = 1.5
         /// An interviewer turn shorter than this is not a question (without question markers).
         public var minimumQuestionSeconds: Double = 0.5
         /// Answers later than this after a question are not paired with it.
@@ -52,14 +55,15 @@ public struct Configuration: Sendable, Equatable, Codable {
             case slowAnswerSeconds = "slow_answer_s", flagMedianSeconds = "flag_median_s"
             case flagSlowFraction = "flag_slow_fraction", minimumPairs = "minimum_pairs"
             case minimumAnswerSeconds = "minimum_answer_s", minimumQuestionSeconds = "minimum_question_s"
-            case maximumLatencySeconds = "maximum_latency_s"
+            case maximumLatencySeconds = "maximum_latency_s", answerContinuationSeconds = "answer_continuation_s"
         }
         public static let documentation: [String: String] = [
             "slow_answer_s": "an answer starting later than this after the question ends is slow (s); conversational gaps are ~0.2 s in person, ~0.5–1 s over video",
             "flag_median_s": "flag when the median answer latency reaches this (s)…",
             "flag_slow_fraction": "…and at least this fraction of answers are slow",
             "minimum_pairs": "fewer question–answer pairs is inconclusive",
-            "minimum_answer_s": "shorter candidate speech with nothing after it is a backchannel, not an answer (s)",
+            "minimum_answer_s": "shorter candidate speech, with its continuation, is a backchannel, not an answer (s)",
+            "answer_continuation_s": "candidate speech continues an answer when it follows within this, with no interviewer speech between (s)",
             "minimum_question_s": "shorter interviewer turns are not questions when the log has no question markers (s)",
             "maximum_latency_s": "later answers are not paired with the question (s)",
         ]

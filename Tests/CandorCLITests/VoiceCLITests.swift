@@ -103,6 +103,8 @@ struct VoiceCLITests {
 enum RealVoices {
     static let june = "/usr/share/asterisk/sounds/fr_CA_f_June"
     static let armelle = "/usr/share/asterisk/sounds/fr"
+    /// Allison, en-US (asterisk-core-sounds-en-g722).
+    static let allison = "/usr/share/asterisk/sounds/en_US_f_Allison"
     static var available: Bool {
         FileManager.default.fileExists(atPath: june) && FileManager.default.fileExists(atPath: armelle) && Voices.available
     }
@@ -121,6 +123,32 @@ enum RealVoices {
         return out
     }
 
+    /// `count` of one speaker's prompts lasting `seconds` each (decoded at 16 kHz), in a fixed
+    /// shuffled order (seeded).
+    static func clips(_ folder: String, count: Int, seconds: ClosedRange<Double>, seed: UInt64) throws -> [[Float]] {
+        var names = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0.hasSuffix(".g722") || $0.hasSuffix(".gsm") }.sorted()
+        var generator = SeededRandom(seed: seed)
+        names.shuffle(using: &generator)
+        var result: [[Float]] = []
+        for name in names where result.count < count {
+            let clip = try Tools.ffmpegSamples("\(folder)/\(name)")
+            if seconds.contains(Double(clip.count) / 16000) { result.append(clip) }
+        }
+        return result
+    }
+
+    /// First and last 10 ms frame of a clip's speech: 20 dB above its quietest frames (the 5th
+    /// percentile) and above −60 dBFS — how the test corpus marks speech.
+    static func extent(_ clip: [Float]) -> (start: Double, end: Double) {
+        let levels = stride(from: 0, to: clip.count - 159, by: 160).map { start in
+            10 * log10(clip[start..<start + 160].reduce(0) { $0 + Double($1 * $1) } / 160 + 1e-12)
+        }
+        let floor = levels.sorted()[levels.count / 20]
+        let loud = levels.indices.filter { levels[$0] > max(floor + 20, -60) }
+        return (Double(loud.first ?? 0) / 100, Double((loud.last ?? 0) + 1) / 100)
+    }
+
     /// Encodes samples (16 kHz mono) as Opus in webm, like a meeting recording.
     static func encode(_ scratch: ScratchFolder, _ name: String, _ samples: [Float]) throws -> String {
         let raw = scratch.path(name + ".f32")
@@ -132,6 +160,64 @@ enum RealVoices {
 @Suite("Voice consistency on real speech",
        .enabled(if: RealVoices.available, "needs asterisk-core-sounds-fr-g722 and asterisk-prompt-fr-armelle (make test installs them)"))
 struct RealVoiceCLITests {
+    /// Mixed mono recordings (AAC, as a meeting app saves one) of two real women: Allison
+    /// (en-US) asks six questions, June (fr-CA) answers each (three prompts, 0.3 s apart) after a
+    /// known gap between the end of the question's speech and the start of the answer's. One
+    /// track, so the roles come from diarization; four conversations (different prompts) per gap.
+    /// (Armelle's prompts are not used here: each starts with a low-frequency pop that the
+    /// full-band truth counts as speech.)
+    @Test("two real women in one mono track: latencies within 150 ms of the known gaps; relayed answers flagged",
+          .enabled(if: FileManager.default.fileExists(atPath: RealVoices.allison), "needs asterisk-core-sounds-en-g722 (make test installs it)"),
+          arguments: [0.7, 3.5])
+    func mixedMonoLatency(gap: Double) throws {
+        let scratch = try ScratchFolder()
+        var within = 0, pairs = 0, correctStatus = 0
+        var measuredAll: [[Double]] = []
+        for conversation in 0..<4 {
+            let seed = UInt64(40 + 2 * conversation)
+            let questions = try RealVoices.clips(RealVoices.allison, count: 6, seconds: 1.2...3.5, seed: seed)
+            let answers = try RealVoices.clips(RealVoices.june, count: 18, seconds: 1...4, seed: seed + 1)
+            try #require(questions.count == 6 && answers.count == 18)
+            var track = [Float](repeating: 0, count: 16000)
+            func place(_ clip: [Float], at time: Double) {
+                let start = Int(time * 16000)
+                if track.count < start + clip.count { track += [Float](repeating: 0, count: start + clip.count - track.count) }
+                for (i, v) in clip.enumerated() { track[start + i] += v }
+            }
+            var time = 1.0
+            for (index, question) in questions.enumerated() {
+                place(question, at: time)
+                let questionEnd = time + RealVoices.extent(question).end
+                var answer: [Float] = []
+                for part in answers[(3 * index)..<(3 * index + 3)] { answer += part + [Float](repeating: 0, count: 4800) }
+                let answerAt = questionEnd + gap - RealVoices.extent(answer).start
+                place(answer.map { $0 * 0.8 }, at: answerAt)
+                time = answerAt + Double(answer.count) / 16000 + 1
+            }
+            var noise = SeededRandom(seed: seed + 2)
+            track = track.map { $0 + Float.random(in: -0.001...0.001, using: &noise) }  // room noise, about −65 dBFS
+            let raw = scratch.path("conversation-\(conversation).f32")
+            try track.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: raw))
+            let media = try scratch.make("conversation-\(conversation).m4a",
+                                         ["-f", "f32le", "-ar", "16000", "-ac", "1", "-i", raw, "-c:a", "aac", "-b:a", "64k"])
+            let result = try Candor.run("analyze", media, "--format", "json", "--quiet")
+            let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+            let roles = try #require((report["input"] as? [String: Any])?["roles"] as? [String: Any])
+            #expect(roles["source"] as? String == "diarized")
+            let latency = try #require((report["detectors"] as? [String: Any])?["latency"] as? [String: Any])
+            let measured = ((latency["turns"] as? [[String: Any]]) ?? []).compactMap { $0["latency_s"] as? Double }
+            measuredAll.append(measured)
+            within += measured.filter { abs($0 - gap) <= 0.15 }.count
+            pairs += 6
+            if latency["status"] as? String == (gap > 2 ? "flagged" : "ok") { correctStatus += 1 }
+        }
+        print("mixed mono, two real women, gap \(gap) s: \(within) of \(pairs) latencies within 150 ms; status right in \(correctStatus) of 4; measured \(measuredAll)")
+        // Known limit (README): two similar voices in one track are sometimes confused, and a
+        // confused answer shifts its pair; the two-track layout has no such limit.
+        #expect(Double(within) >= 0.6 * Double(pairs))
+        #expect(correctStatus >= 3)
+    }
+
     @Test("a swap between two real women speaking the same language is caught")
     func swap() throws {
         let scratch = try ScratchFolder()
