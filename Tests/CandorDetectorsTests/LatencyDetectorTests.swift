@@ -83,6 +83,23 @@ struct LatencyDetectorTests {
         #expect(abs(pairs[0].latency_s - 0.8) < 1e-9)
     }
 
+    /// "Yes." (0.6 s), a 0.9 s pause, then the rest of the answer: the answer starts at "Yes".
+    /// But a short reply after which the interviewer goes on is a backchannel.
+    @Test("a short first sentence continues into its answer; a reply the interviewer talks over is a backchannel")
+    func shortFirstSentence() {
+        let turns = [SpeakerTurn(speaker: "interviewer", start_s: 0, end_s: 3),
+                     SpeakerTurn(speaker: "candidate", start_s: 3.7, end_s: 4.3),
+                     SpeakerTurn(speaker: "candidate", start_s: 5.2, end_s: 9),
+                     SpeakerTurn(speaker: "interviewer", start_s: 10, end_s: 13),
+                     SpeakerTurn(speaker: "candidate", start_s: 13.5, end_s: 14),      // "Right."
+                     SpeakerTurn(speaker: "interviewer", start_s: 14.2, end_s: 15),   // …and the question goes on
+                     SpeakerTurn(speaker: "candidate", start_s: 15.4, end_s: 20)]
+        let pairs = detector.pairs(turns: turns)
+        #expect(pairs.count == 2)
+        #expect(abs((pairs.first?.latency_s ?? 0) - 0.7) < 1e-9, "\(pairs)")
+        #expect(abs((pairs.last?.latency_s ?? 0) - 0.4) < 1e-9, "\(pairs)")
+    }
+
     @Test("question markers pick which interviewer speech is a question")
     func markers() {
         var turns = interview(gaps: [0.5, 3.5, 0.5, 3.5, 0.5])
