@@ -160,16 +160,17 @@ enum RealVoices {
 @Suite("Voice consistency on real speech",
        .enabled(if: RealVoices.available, "needs asterisk-core-sounds-fr-g722 and asterisk-prompt-fr-armelle (make test installs them)"))
 struct RealVoiceCLITests {
-    /// Mixed mono recordings (AAC, as a meeting app saves one) of two real women: Allison
-    /// (en-US) asks six questions, June (fr-CA) answers each (three prompts, 0.3 s apart) after a
-    /// known gap between the end of the question's speech and the start of the answer's. One
-    /// track, so the roles come from diarization; four conversations (different prompts) per gap.
-    /// (Armelle's prompts are not used here: each starts with a low-frequency pop that the
-    /// full-band truth counts as speech.)
-    @Test("two real women in one mono track: latencies within 150 ms of the known gaps; relayed answers flagged",
+    /// Recordings (AAC, as a meeting app saves them) of two real women: Allison (en-US) asks six
+    /// questions, June (fr-CA) answers each (three prompts, 0.3 s apart) after a known gap
+    /// between the end of the question's speech and the start of the answer's; four
+    /// conversations (different prompts) per gap. Two layouts: one participant per channel, and
+    /// both mixed into one mono track, where the roles come from diarization. (Armelle's
+    /// prompts are not used here: each starts with a low-frequency pop that the full-band truth
+    /// would count as speech.)
+    @Test("two real women, known answer gaps: latencies within 150 ms, relayed answers flagged",
           .enabled(if: FileManager.default.fileExists(atPath: RealVoices.allison), "needs asterisk-core-sounds-en-g722 (make test installs it)"),
-          arguments: [0.7, 3.5])
-    func mixedMonoLatency(gap: Double) throws {
+          arguments: [0.7, 3.5], ["two-channel", "mono"])
+    func conversationLatency(gap: Double, layout: String) throws {
         let scratch = try ScratchFolder()
         var within = 0, pairs = 0, correctStatus = 0
         var measuredAll: [[Double]] = []
@@ -178,32 +179,37 @@ struct RealVoiceCLITests {
             let questions = try RealVoices.clips(RealVoices.allison, count: 6, seconds: 1.2...3.5, seed: seed)
             let answers = try RealVoices.clips(RealVoices.june, count: 18, seconds: 1...4, seed: seed + 1)
             try #require(questions.count == 6 && answers.count == 18)
-            var track = [Float](repeating: 0, count: 16000)
-            func place(_ clip: [Float], at time: Double) {
+            var tracks = [[Float](repeating: 0, count: 16000), [Float](repeating: 0, count: 16000)]
+            func place(_ clip: [Float], on track: Int, at time: Double) {
                 let start = Int(time * 16000)
-                if track.count < start + clip.count { track += [Float](repeating: 0, count: start + clip.count - track.count) }
-                for (i, v) in clip.enumerated() { track[start + i] += v }
+                for t in 0..<2 where tracks[t].count < start + clip.count {
+                    tracks[t] += [Float](repeating: 0, count: start + clip.count - tracks[t].count)
+                }
+                for (i, v) in clip.enumerated() { tracks[track][start + i] += v }
             }
             var time = 1.0
             for (index, question) in questions.enumerated() {
-                place(question, at: time)
+                place(question, on: 0, at: time)
                 let questionEnd = time + RealVoices.extent(question).end
                 var answer: [Float] = []
                 for part in answers[(3 * index)..<(3 * index + 3)] { answer += part + [Float](repeating: 0, count: 4800) }
                 let answerAt = questionEnd + gap - RealVoices.extent(answer).start
-                place(answer.map { $0 * 0.8 }, at: answerAt)
+                place(answer.map { $0 * 0.8 }, on: 1, at: answerAt)
                 time = answerAt + Double(answer.count) / 16000 + 1
             }
             var noise = SeededRandom(seed: seed + 2)
-            track = track.map { $0 + Float.random(in: -0.001...0.001, using: &noise) }  // room noise, about −65 dBFS
+            for t in 0..<2 { tracks[t] = tracks[t].map { $0 + Float.random(in: -0.001...0.001, using: &noise) } }  // room noise, about −65 dBFS
+            let samples = layout == "mono" ? zip(tracks[0], tracks[1]).map { $0 + $1 } : zip(tracks[0], tracks[1]).flatMap { [$0, $1] }
+            let channels = layout == "mono" ? 1 : 2
             let raw = scratch.path("conversation-\(conversation).f32")
-            try track.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: raw))
+            try samples.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: raw))
             let media = try scratch.make("conversation-\(conversation).m4a",
-                                         ["-f", "f32le", "-ar", "16000", "-ac", "1", "-i", raw, "-c:a", "aac", "-b:a", "64k"])
-            let result = try Candor.run("analyze", media, "--format", "json", "--quiet")
+                                         ["-f", "f32le", "-ar", "16000", "-ac", "\(channels)", "-i", raw, "-c:a", "aac", "-b:a", "\(64 * channels)k"])
+            let roles = layout == "mono" ? [] : ["--interviewer", "a:0.0", "--candidate", "a:0.1"]
+            let result = try Candor.run(["analyze", media, "--format", "json", "--quiet"] + roles)
             let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
-            let roles = try #require((report["input"] as? [String: Any])?["roles"] as? [String: Any])
-            #expect(roles["source"] as? String == "diarized")
+            let found = try #require((report["input"] as? [String: Any])?["roles"] as? [String: Any])
+            #expect(found["source"] as? String == (layout == "mono" ? "diarized" : "options"))
             let latency = try #require((report["detectors"] as? [String: Any])?["latency"] as? [String: Any])
             let measured = ((latency["turns"] as? [[String: Any]]) ?? []).compactMap { $0["latency_s"] as? Double }
             measuredAll.append(measured)
@@ -211,11 +217,19 @@ struct RealVoiceCLITests {
             pairs += 6
             if latency["status"] as? String == (gap > 2 ? "flagged" : "ok") { correctStatus += 1 }
         }
-        print("mixed mono, two real women, gap \(gap) s: \(within) of \(pairs) latencies within 150 ms; status right in \(correctStatus) of 4; measured \(measuredAll)")
-        // Known limit (README): two similar voices in one track are sometimes confused, and a
-        // confused answer shifts its pair; the two-track layout has no such limit.
-        #expect(Double(within) >= 0.6 * Double(pairs))
-        #expect(correctStatus >= 3)
+        print("\(layout), two real women, gap \(gap) s: \(within) of \(pairs) latencies within 150 ms; status right in \(correctStatus) of 4; measured \(measuredAll)")
+        if layout == "mono" {
+            // Known limit (README): two similar voices in one track are sometimes confused, and a
+            // confused answer shifts its pair.
+            #expect(Double(within) >= 0.6 * Double(pairs))
+            #expect(correctStatus >= 3)
+        } else {
+            // Measured: 23 of 24 at each gap; the one other pair (the same question in both
+            // layouts) comes out 0.29 s short — the truth's 20 dB criterion and the detector's
+            // margins disagree on where that question's speech ends.
+            #expect(Double(within) >= 0.9 * Double(pairs))
+            #expect(correctStatus == 4)
+        }
     }
 
     @Test("a swap between two real women speaking the same language is caught")
