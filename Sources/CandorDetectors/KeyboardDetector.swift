@@ -34,8 +34,22 @@ public struct KeyboardDetector: Sendable {
         let pairedOutside = quietTransients.filter { transients[$0].releaseHeard }.count
         let releasesInaudible = quietTransients.count >= settings.releaseEvidenceKeys
             && Double(pairedOutside) < settings.minimumReleaseFraction * Double(quietTransients.count)
+        // …and typing comes in bursts: inside speech, a press with its release counts only with
+        // another such press within `typingContextSeconds` (two speech sounds a dwell time
+        // apart can pass for a press and its release; they do not repeat at typing cadence).
+        let paired = transients.indices.filter { transients[$0].releaseHeard }
+        func typingAround(_ index: Int) -> Bool {
+            let time = transients[index].time_s, context = settings.typingContextSeconds
+            var low = 0, high = paired.count
+            while low < high { let mid = (low + high) / 2; if transients[paired[mid]].time_s < time - context { low = mid + 1 } else { high = mid } }
+            while low < paired.count && transients[paired[low]].time_s <= time + context {
+                if paired[low] != index { return true }
+                low += 1
+            }
+            return false
+        }
         let heard = settings.requireReleaseInSpeech && !releasesInaudible
-            ? transients.indices.filter { transients[$0].releaseHeard || !inSpeech[$0] }.map { transients[$0] }
+            ? transients.indices.filter { !inSpeech[$0] || (transients[$0].releaseHeard && typingAround($0)) }.map { transients[$0] }
             : transients
         let heardTimes = heard.map(\.time_s)
         var fields: [String: JSONValue] = [

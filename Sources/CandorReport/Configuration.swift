@@ -93,6 +93,8 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// press only when its release is heard too: plosive bursts are lone transients.
         public var requireReleaseInSpeech = true
         public var speechMarginSeconds: Double = 0.2
+        /// …and with another such press within this many seconds (typing comes in bursts).
+        public var typingContextSeconds: Double = 1
         /// The rule is off when this keyboard's releases are not heard: at least
         /// `releaseEvidenceKeys` presses outside speech, fewer than this fraction with a release.
         public var minimumReleaseFraction: Double = 0.3
@@ -106,6 +108,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case mediumSeverityKeys = "medium_severity_keys", highSeverityKeys = "high_severity_keys"
             case requireReleaseInSpeech = "require_release_in_speech", speechMarginSeconds = "speech_margin_s"
             case minimumReleaseFraction = "minimum_release_fraction", releaseEvidenceKeys = "release_evidence_keys"
+            case typingContextSeconds = "typing_context_s"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -120,6 +123,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "high_severity_keys": "windows with this many keys are high severity",
             "require_release_in_speech": "within the candidate's speech a transient counts as a key press only if its release is heard too (plosives are lone transients)",
             "speech_margin_s": "how far either side of the candidate's speech that rule applies (s)",
+            "typing_context_s": "…and there a press also needs another press with its release within this distance: typing comes in bursts (s)",
             "minimum_release_fraction": "the rule is off when fewer than this fraction of presses outside speech have a release heard (a keyboard with silent releases)…",
             "release_evidence_keys": "…out of at least this many",
         ]

@@ -110,20 +110,22 @@ struct KeyboardDetectorTests {
     }
 
     /// Inside the candidate's speech a lone transient (no release heard) is a plosive, not a
-    /// key; presses with their release are kept, and so is everything outside speech.
-    @Test("inside speech only transients with a release heard count as key presses")
+    /// key, and so is an isolated "pair" with no typing around it; presses with their release
+    /// in a burst of typing are kept, and so is everything outside speech.
+    @Test("inside speech only transients with a release heard, amid typing, count as key presses")
     func loneTransientsInSpeech() throws {
         let typingOutside = burst(start: 5, count: 30, seed: 4)                  // 5–13 s, releases heard
         let pairedInSpeech = burst(start: 21, count: 12, seed: 5)                 // typing while talking
         let plosives = stride(from: 20.37, to: 29, by: 0.61).map { $0 }           // lone, in speech
         let lateLone = [31.5]                                                     // lone, 1.5 s after speech
-        let transients = (typingOutside + pairedInSpeech).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+        let isolatedPair = [28.2]  // two speech sounds a dwell time apart, no typing around
+        let transients = (typingOutside + pairedInSpeech + isolatedPair).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
             + (plosives + lateLone).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10) }
         let speech = [SpeechSegment(start_s: 20, end_s: 30)]
         let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech)
         let kept = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
         #expect(kept == Set(typingOutside + pairedInSpeech + lateLone))
-        #expect(result.fields["lone_transients_in_speech"]?.number == Double(plosives.count))
+        #expect(result.fields["lone_transients_in_speech"]?.number == Double(plosives.count + isolatedPair.count))
 
         var off = Configuration.Keyboard()
         off.requireReleaseInSpeech = false
