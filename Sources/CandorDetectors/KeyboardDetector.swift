@@ -19,17 +19,12 @@ public struct KeyboardDetector: Sendable {
     /// - Parameters:
     ///   - heard: presses detected in the candidate's audio (media time).
     ///   - logged: key-down times from the event log (log clock), or nil without a log.
-    ///   - speech: the candidate's speech, where heard keystrokes are less certain.
+    ///   - speech: the candidate's speech (segments in time order), where heard keystrokes are less certain.
     public func detect(heard transients: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = []) -> (DetectorResult, ClockAlignment?) {
         // Inside speech, a lone transient (no release heard) is more likely a plosive burst
         // than a key: key presses come with releases, speech sounds do not. Unless this keyboard's
         // releases are not heard at all: then, outside speech, most presses are lone too.
-        let margin = settings.speechMarginSeconds
-        var segment = 0
-        let inSpeech: [Bool] = transients.map { key in
-            while segment < speech.count && speech[segment].end_s + margin < key.time_s { segment += 1 }
-            return segment < speech.count && speech[segment].start_s - margin <= key.time_s
-        }
+        let inSpeech = transients.map { speech.covers($0.time_s, margin: settings.speechMarginSeconds) }
         let quietTransients = transients.indices.filter { !inSpeech[$0] }
         let pairedOutside = quietTransients.filter { transients[$0].releaseHeard }.count
         let releasesInaudible = quietTransients.count >= settings.releaseEvidenceKeys
@@ -40,11 +35,10 @@ public struct KeyboardDetector: Sendable {
         let paired = transients.indices.filter { transients[$0].releaseHeard }
         func typingAround(_ index: Int) -> Bool {
             let time = transients[index].time_s, context = settings.typingContextSeconds
-            var low = 0, high = paired.count
-            while low < high { let mid = (low + high) / 2; if transients[paired[mid]].time_s < time - context { low = mid + 1 } else { high = mid } }
-            while low < paired.count && transients[paired[low]].time_s <= time + context {
-                if paired[low] != index { return true }
-                low += 1
+            var next = paired.partitionIndex { transients[$0].time_s < time - context }
+            while next < paired.count && transients[paired[next]].time_s <= time + context {
+                if paired[next] != index { return true }
+                next += 1
             }
             return false
         }
@@ -86,13 +80,12 @@ public struct KeyboardDetector: Sendable {
         // Candidate windows of each kind: runs of consecutive unmatched keys (in time order,
         // gaps under `windowGapSeconds`), broken by any matched key, so misses scattered through
         // well-heard typing never bridge into a genuinely silent stretch.
-        let talking = { (t: Double) in speech.contains { t >= $0.start_s - 0.05 && t <= $0.end_s + 0.05 } }
         let loggedRuns = runs(loggedMedia.indices.map { (loggedMedia[$0], matchedLogged.contains($0)) })
         // Heard-but-not-logged counts only confident keystrokes outside the candidate's speech:
         // plosives and fricatives are transients too, and an accusation needs clean evidence.
         let heardSequence: [(Double, Bool)] = heard.indices.compactMap { index in
             if matchedHeard.contains(index) { return (heardTimes[index], true) }
-            guard heard[index].confidence >= settings.minimumConfidence, !talking(heardTimes[index]) else { return nil }
+            guard heard[index].confidence >= settings.minimumConfidence, !speech.covers(heardTimes[index], margin: 0.05) else { return nil }
             return (heardTimes[index], false)
         }
         let heardRuns = runs(heardSequence)

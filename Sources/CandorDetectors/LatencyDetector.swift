@@ -36,11 +36,9 @@ public struct LatencyDetector: Sendable {
         // It continues while more candidate speech follows within `answerContinuationSeconds`
         // and the interviewer says nothing in between (a backchannel is followed by the
         // interviewer going on; a short first sentence by the rest of the answer).
-        let interviewerStarts = interviewer.map(\.start_s)
         func interviewerSpeaks(between from: Double, and to: Double) -> Bool {
-            var low = 0, high = interviewerStarts.count
-            while low < high { let mid = (low + high) / 2; if interviewerStarts[mid] <= from { low = mid + 1 } else { high = mid } }
-            return low < interviewerStarts.count && interviewerStarts[low] < to
+            let next = interviewer.partitionIndex { $0.start_s <= from }
+            return next < interviewer.count && interviewer[next].start_s < to
         }
         var answers: [(start: Double, end: Double)] = []
         var index = 0
