@@ -81,7 +81,6 @@ public final class KeystrokeDetector {
     private let riseFrames: Int
     /// A click's decay is judged this many frames (30 ms) after it.
     private let decayFrames: Int
-    private var analysed = 0
     private let bandBins: Range<Int>
     private let lowBins: Range<Int>
     private let hopSeconds: Double
@@ -211,10 +210,10 @@ public final class KeystrokeDetector {
         }
         ringNewest = (ringNewest + 1) % slots
         let normaliser = Float(window.count) * Float(window.count) / 4
+        // This frame completes the decay of the one `decayFrames` before it, if there was one.
+        if count >= decayFrames { decayFraction.append(risen > 0 ? Float(fallen) / Float(risen) : 0) }
         flux.append(rise / Float(bins))
         riseFraction.append(Float(broadRise) / Float(bins))
-        if analysed >= decayFrames { decayFraction.append(risen > 0 ? Float(fallen) / Float(risen) : 0) }
-        analysed += 1
         bandDB.append(10 * log10(max(bandSum / normaliser, 1e-12)))
         lowDB.append(10 * log10(max(lowSum / normaliser, 1e-12)))
     }
