@@ -51,7 +51,7 @@ public struct Diarization: Sendable {
         let labels: [Int]
         let separation: Double
         if let models = voiceModels(features) {
-            labels = windows.map { models.label(features, frames: $0.frames) }
+            labels = windows.map { models.label(Statistics(features, frames: $0.frames)) }
             separation = Diarization.silhouette(vectors, labels: labels)
         } else {
             (labels, separation) = Diarization.twoMeans(vectors, restarts: settings.restarts)
@@ -131,41 +131,58 @@ public struct Diarization: Sendable {
     struct Statistics {
         var count = 0.0
         var sum = [Double](repeating: 0, count: 19), square = [Double](repeating: 0, count: 19)
+        init() {}
+        /// The statistics of `frames` of `features`.
+        init(_ features: SpeechFeatures, frames: ClosedRange<Int>) {
+            var row = [Int16](repeating: 0, count: features.mfccCount)
+            let step = Double(SpeechFeatures.mfccStep)
+            for i in frames {
+                row.withUnsafeMutableBufferPointer { features.mfccFixed(ofFrame: i, into: $0) }
+                for d in 0..<19 {
+                    let x = Double(row[d + 1]) * step
+                    sum[d] += x
+                    square[d] += x * x
+                }
+            }
+            count = Double(frames.count)
+        }
         mutating func add(_ other: Statistics) {
             count += other.count
             for d in sum.indices { sum[d] += other.sum[d]; square[d] += other.square[d] }
         }
-        /// Σ log variance (the log-determinant of the diagonal covariance), floored.
-        var logDeterminant: Double {
-            var total = 0.0
-            for d in sum.indices {
-                let mean = sum[d] / count
-                total += log(max(square[d] / count - mean * mean, 1e-4))
-            }
-            return total
+        var mean: [Double] { sum.map { $0 / count } }
+        /// Variance per dimension, floored.
+        var variance: [Double] {
+            sum.indices.map { d in max(square[d] / count - (sum[d] / count) * (sum[d] / count), 1e-4) }
         }
+        /// Σ log variance (the log-determinant of the diagonal covariance).
+        var logDeterminant: Double { variance.reduce(0) { $0 + log($1) } }
         /// −2 × the maximised log-likelihood of its frames, up to constants.
         var cost: Double { count * logDeterminant }
     }
 
     /// Two diagonal Gaussians over MFCC 1…19, one per voice.
     struct VoiceModels {
-        var mean: [[Double]], inverseVariance: [[Double]], logDeterminant: [Double]
-        /// 0 or 1: the model under which `frames` are more likely.
-        func label(_ features: SpeechFeatures, frames: ClosedRange<Int>) -> Int {
+        var mean: [[Double]] = [], inverseVariance: [[Double]] = [], logDeterminant: [Double] = []
+        init(_ voices: [Statistics]) {
+            for voice in voices {
+                let variance = voice.variance
+                mean.append(voice.mean)
+                inverseVariance.append(variance.map { 1 / $0 })
+                logDeterminant.append(voice.logDeterminant)
+            }
+        }
+        /// 0 or 1: the model under which the frames summed in `statistics` are more likely
+        /// (Σ (x − μ)² over the frames, from their sums).
+        func label(_ statistics: Statistics) -> Int {
             var score = [0.0, 0.0]
-            var row = [Int16](repeating: 0, count: features.mfccCount)
-            let step = Double(SpeechFeatures.mfccStep)
-            for i in frames {
-                row.withUnsafeMutableBufferPointer { features.mfccFixed(ofFrame: i, into: $0) }
-                for k in 0..<2 {
-                    var distance = logDeterminant[k]
-                    for d in 0..<mean[k].count {
-                        let x = Double(row[d + 1]) * step - mean[k][d]
-                        distance += x * x * inverseVariance[k][d]
-                    }
-                    score[k] -= 0.5 * distance
+            for k in 0..<2 {
+                var distance = statistics.count * logDeterminant[k]
+                for d in 0..<19 {
+                    let mean = self.mean[k][d]
+                    distance += (statistics.square[d] - 2 * mean * statistics.sum[d] + statistics.count * mean * mean) * inverseVariance[k][d]
                 }
+                score[k] = -0.5 * distance
             }
             return score[0] >= score[1] ? 0 : 1
         }
@@ -178,21 +195,9 @@ public struct Diarization: Sendable {
     func voiceModels(_ features: SpeechFeatures) -> VoiceModels? {
         guard features.mfccCount >= 20 else { return nil }
         var units: [Statistics] = []
-        var row = [Int16](repeating: 0, count: features.mfccCount)
-        let step = Double(SpeechFeatures.mfccStep)
         for segment in features.speech {
             guard let range = features.frames(from: segment.start_s, to: segment.end_s), range.count >= 30 else { continue }
-            var statistics = Statistics()
-            for i in range {
-                row.withUnsafeMutableBufferPointer { features.mfccFixed(ofFrame: i, into: $0) }
-                for d in 0..<19 {
-                    let x = Double(row[d + 1]) * step
-                    statistics.sum[d] += x
-                    statistics.square[d] += x * x
-                }
-                statistics.count += 1
-            }
-            units.append(statistics)
+            units.append(Statistics(features, frames: range))
         }
         guard units.count >= 4 else { return nil }
         // At most `maximumUnits` (the longest segments) are clustered; O(n²) memory and time.
@@ -225,36 +230,15 @@ public struct Diarization: Sendable {
         }
         var voices = clusters.compactMap { $0 }
         guard voices.count == 2 else { return nil }
-        func model(_ voices: [Statistics]) -> VoiceModels {
-            var models = VoiceModels(mean: [], inverseVariance: [], logDeterminant: [])
-            for voice in voices {
-                let mean = voice.sum.map { $0 / voice.count }
-                let variance = voice.sum.indices.map { max(voice.square[$0] / voice.count - mean[$0] * mean[$0], 1e-4) }
-                models.mean.append(mean)
-                models.inverseVariance.append(variance.map { 1 / $0 })
-                models.logDeterminant.append(variance.reduce(0) { $0 + log($1) })
-            }
-            return models
-        }
         // Greedy merging can settle a segment early with the wrong voice; reassign each segment
         // to the model under which its frames are more likely, until nothing moves.
         var assignment = [Int](repeating: -1, count: units.count)
         for _ in 0..<20 {
-            let models = model(voices)
+            let models = VoiceModels(voices)
             var changed = false
             var next = [Statistics(), Statistics()]
             for (index, unit) in units.enumerated() {
-                var score = [0.0, 0.0]
-                for k in 0..<2 {
-                    var distance = unit.count * models.logDeterminant[k]
-                    for d in 0..<19 {
-                        let mean = models.mean[k][d]
-                        // Σ (x − μ)² over the segment's frames, from its sums.
-                        distance += (unit.square[d] - 2 * mean * unit.sum[d] + unit.count * mean * mean) * models.inverseVariance[k][d]
-                    }
-                    score[k] = -0.5 * distance
-                }
-                let label = score[0] >= score[1] ? 0 : 1
+                let label = models.label(unit)
                 if label != assignment[index] { assignment[index] = label; changed = true }
                 next[label].add(unit)
             }
@@ -264,7 +248,7 @@ public struct Diarization: Sendable {
         }
         let total = voices[0].count + voices[1].count
         guard min(voices[0].count, voices[1].count) >= 0.05 * total else { return nil }
-        return model(voices)
+        return VoiceModels(voices)
     }
 
     // MARK: - Clustering
