@@ -55,6 +55,11 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var minimumDecayDB: Double = 6
     /// …or this share of the bins that rose at the onset is `binRiseDB` quieter 30 ms later.
     public var minimumFallenFraction: Double = 0.7
+    /// Press and release are told apart by spectral shape once this many press–release pairs
+    /// teach it (see ``PressReleaseModel``), and only if their shapes separate by this many
+    /// deviations on held-out pairs.
+    public var shapeModelMinimumPairs: Int = 20
+    public var shapeModelMinimumSeparation: Double = 0.5
     public init() {}
 }
 
@@ -95,6 +100,10 @@ public final class KeystrokeDetector {
     /// Per frame: of the bins that rose there, the share `binRiseDB` quieter 30 ms later
     /// (filled `decayFrames` behind the other columns).
     private var decayFraction: [Float] = []
+    /// Per frame: power in each of `shapeBands` log-spaced bands (1 kHz up), `shapeBands.count`
+    /// values a frame — a click's spectral shape, told press from release by ``PressReleaseModel``.
+    private var shape: [Float] = []
+    private let shapeBands: [Range<Int>]
     private var base = 0
     /// Frames analysed so far (global).
     private var count: Int { base + flux.count }
@@ -104,8 +113,23 @@ public final class KeystrokeDetector {
     private let reach: Int
     /// Frames searched at a time once enough audio has arrived.
     let segmentFrames: Int
-    /// Candidate onsets found so far: global frame, refined start frame, strength, margin.
-    private var candidates: [(index: Int, start: Int, strength: Float, margin: Float)] = []
+    /// After `finish()`: held-out separation of this recording's press and release shapes
+    /// (deviations), or `nil` when no shape model was learnt.
+    public private(set) var shapeModelSeparation: Double?
+    /// Onsets found so far (12 shape values each: a few MB for hours of speech transients).
+    private var candidates: [Candidate] = []
+
+    /// An onset that passed the tests.
+    private struct Candidate {
+        /// Global frame of the onset function's peak, and where the rise starts.
+        var index: Int
+        var start: Int
+        var strength: Float
+        /// Height above the adaptive threshold.
+        var margin: Float
+        /// Spectral shape (``clickShape(at:)``).
+        var shape: [Float]
+    }
 
     public struct ParameterError: Error, CustomStringConvertible { public let description: String }
 
@@ -136,6 +160,14 @@ public final class KeystrokeDetector {
         let binHz = rate / Double(frameSamples)
         bandBins = Int(settings.bandLowHz / binHz)..<Int(settings.bandHighHz / binHz)
         lowBins = max(1, Int(50 / binHz))..<max(2, Int(400 / binHz))
+        // Twelve log-spaced bands from 1 kHz to 20 kHz (or just below Nyquist).
+        let shapeTop = min(20000, 0.95 * rate / 2), shapeCount = 12
+        shapeBands = (0..<shapeCount).map { k in
+            let lo = 1000 * pow(shapeTop / 1000, Double(k) / Double(shapeCount))
+            let hi = 1000 * pow(shapeTop / 1000, Double(k + 1) / Double(shapeCount))
+            let first = Int((lo / binHz).rounded())
+            return first..<max(first + 1, Int((hi / binHz).rounded()))
+        }
         hopSeconds = Double(hopSamples) / rate
         riseFrames = max(1, Int((settings.riseSeconds / hopSeconds).rounded()))
         decayFrames = max(1, Int((0.03 / hopSeconds).rounded()))
@@ -161,6 +193,7 @@ public final class KeystrokeDetector {
                 lowDB.removeFirst(keepFrom - base)
                 riseFraction.removeFirst(keepFrom - base)
                 decayFraction.removeFirst(keepFrom - base)
+                shape.removeFirst((keepFrom - base) * shapeBands.count)
                 base = keepFrom
             }
         }
@@ -207,6 +240,11 @@ public final class KeystrokeDetector {
                 }
             }
             for k in lowBins { lowSum += power[k] }
+            for band in shapeBands {
+                var sum: Float = 0
+                for k in band { sum += power[k] }
+                shape.append(sum)
+            }
         }
         ringNewest = (ringNewest + 1) % slots
         let normaliser = Float(window.count) * Float(window.count) / 4
@@ -288,10 +326,31 @@ public final class KeystrokeDetector {
                 // The onset time: back from the flux peak to where the rise starts (within 4 ms).
                 var start = i
                 while start > 0 && i - start < 2 && f(start - 1) > 0.25 * f(i) { start -= 1 }
-                candidates.append((i, start, f(i), f(i) - thresholds[block]))
+                candidates.append(Candidate(index: i, start: start, strength: f(i), margin: f(i) - thresholds[block],
+                                            shape: clickShape(at: i)))
             }
         }
         searchedBlock = lastBlock
+    }
+
+    /// The spectral shape of the click at frame `i`: per shape band, the power it adds (the
+    /// loudest of its first frames minus what sounded just before it), in dB about the mean.
+    private func clickShape(at i: Int) -> [Float] {
+        let bands = shapeBands.count
+        func power(_ frame: Int, _ band: Int) -> Float { shape[(frame - base) * bands + band] }
+        var peak = i
+        for j in i...min(count - 1, i + 2) where bandDB[j - base] > bandDB[peak - base] { peak = j }
+        let backgroundFrom = max(base, i - riseFrames - 4), backgroundTo = max(base + 1, i - riseFrames)
+        var levels = [Float](repeating: 0, count: bands)
+        for band in 0..<bands {
+            var background: Float = 0
+            for j in backgroundFrom..<backgroundTo { background += power(j, band) }
+            background /= Float(backgroundTo - backgroundFrom)
+            let value = power(peak, band)
+            levels[band] = 10 * log10(max(value - background, 1e-3 * value, 1e-14))
+        }
+        let mean = levels.reduce(0, +) / Float(bands)
+        return levels.map { $0 - mean }
     }
 
     /// Picks key presses. (Speech is told apart later: the keyboard detector counts unlogged
@@ -301,7 +360,7 @@ public final class KeystrokeDetector {
         let time = { (i: Int) in self.firstFrame_s + Double(i) * self.hopSeconds }
         // One onset per `minimumInterOnsetSeconds`, keeping the strongest.
         let minimumGap = Int(settings.minimumInterOnsetSeconds / hopSeconds)
-        var onsets: [(index: Int, start: Int, strength: Float, margin: Float)] = []
+        var onsets: [Candidate] = []
         for candidate in candidates {
             if let last = onsets.last, candidate.index - last.index < minimumGap {
                 if candidate.strength > last.strength { onsets[onsets.count - 1] = candidate }
@@ -330,10 +389,6 @@ public final class KeystrokeDetector {
         // Log-likelihood units: a pair within about two spreads of the typical dwell beats
         // leaving both onsets unpaired.
         let pairBonus = 2.0
-        // Each onset is a press, a release (of the press before it, or of the one before that
-        // when another sound — speech, a mouse — falls in between), or a sound of its own.
-        var best = [Double](repeating: 0, count: n + 3)
-        var releaseAt = [Int](repeating: 0, count: n)  // 0: no release; else its distance (1 or 2)
         func pairScore(_ i: Int, _ j: Int) -> Double? {
             guard j < n else { return nil }
             let gap = times[j] - times[i]
@@ -341,18 +396,54 @@ public final class KeystrokeDetector {
             let z = (gap - dwell) / spread
             return pairBonus - 0.5 * z * z
         }
-        if n > 0 {
-            for i in stride(from: n - 1, through: 0, by: -1) {
-                var value = best[i + 1]
-                for distance in 1...2 {
-                    if let score = pairScore(i, i + distance), score + best[i + distance + 1] > value {
-                        value = score + best[i + distance + 1]
-                        releaseAt[i] = distance
+        // Each onset is a press, a release (of the press before it, or of the one before that
+        // when another sound — speech, a mouse — falls in between), or a sound of its own.
+        // `evidence[i]`: how much likelier onset i's spectral shape is as a release than as a
+        // press (log ratio; 0 without a model). A pair gains its press's and release's evidence;
+        // a lone onset is whichever of the two it resembles. Returns, per onset, the distance to
+        // its release (0: none).
+        func decode(_ evidence: [Double]) -> [Int] {
+            var best = [Double](repeating: 0, count: n + 3)
+            var releaseAt = [Int](repeating: 0, count: n)
+            if n > 0 {
+                for i in stride(from: n - 1, through: 0, by: -1) {
+                    var value = best[i + 1] + abs(evidence[i]) / 2
+                    for distance in 1...2 {
+                        guard var score = pairScore(i, i + distance) else { continue }
+                        score += (evidence[i + distance] - evidence[i]) / 2
+                        if distance == 2 { score += abs(evidence[i + 1]) / 2 }
+                        if score + best[i + distance + 1] > value {
+                            value = score + best[i + distance + 1]
+                            releaseAt[i] = distance
+                        }
                     }
+                    best[i] = value
                 }
-                best[i] = value
             }
+            return releaseAt
         }
+        var evidence = [Double](repeating: 0, count: n)
+        var releaseAt = decode(evidence)
+        // The pairs found by timing alone teach this keyboard's press and release shapes; the
+        // labelling is then decoded again with that evidence (a release whose press was masked
+        // is no longer taken for a press, nor a pair decoded out of phase).
+        var pressShapes: [[Float]] = [], releaseShapes: [[Float]] = []
+        var index = 0
+        while index < n {
+            if releaseAt[index] > 0 {
+                pressShapes.append(onsets[index].shape)
+                releaseShapes.append(onsets[index + releaseAt[index]].shape)
+            }
+            index += releaseAt[index] + 1
+        }
+        let model = PressReleaseModel(presses: pressShapes, releases: releaseShapes,
+                                      minimumPairs: settings.shapeModelMinimumPairs,
+                                      minimumSeparation: settings.shapeModelMinimumSeparation)
+        if let model {
+            evidence = onsets.map { model.releaseEvidence($0.shape) }
+            releaseAt = decode(evidence)
+        }
+        shapeModelSeparation = model?.separation
         var presses: [Keystroke] = []
         func press(_ index: Int, releaseHeard: Bool) {
             let onset = onsets[index]
@@ -360,10 +451,12 @@ public final class KeystrokeDetector {
             presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength),
                                      releaseHeard: releaseHeard))
         }
-        var index = 0
+        // A lone onset shaped like a release is the release of a press that was not heard.
+        func lone(_ index: Int) { if evidence[index] <= 0 { press(index, releaseHeard: false) } }
+        index = 0
         while index < n {
-            press(index, releaseHeard: releaseAt[index] > 0)
-            if releaseAt[index] == 2 { press(index + 1, releaseHeard: false) }  // the sound in between
+            if releaseAt[index] > 0 { press(index, releaseHeard: true) } else { lone(index) }
+            if releaseAt[index] == 2 { lone(index + 1) }  // the sound in between
             index += releaseAt[index] + 1
         }
         return presses

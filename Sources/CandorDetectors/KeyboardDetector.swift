@@ -20,7 +20,10 @@ public struct KeyboardDetector: Sendable {
     ///   - heard: presses detected in the candidate's audio (media time).
     ///   - logged: key-down times from the event log (log clock), or nil without a log.
     ///   - speech: the candidate's speech (segments in time order), where heard keystrokes are less certain.
-    public func detect(heard transients: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = []) -> (DetectorResult, ClockAlignment?) {
+    ///   - pressReleaseSeparation: how far this keyboard's press and release sounds separate by
+    ///     spectral shape (``KeystrokeDetector/shapeModelSeparation``), reported as evidence.
+    public func detect(heard transients: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = [],
+                       pressReleaseSeparation: Double? = nil) -> (DetectorResult, ClockAlignment?) {
         // Inside speech, a lone transient (no release heard) is more likely a plosive burst
         // than a key: key presses come with releases, speech sounds do not. Unless this keyboard's
         // releases are not heard at all: then, outside speech, most presses are lone too.
@@ -52,6 +55,7 @@ public struct KeyboardDetector: Sendable {
             "lone_transients_in_speech": JSONValue(transients.count - heard.count),
             "presses_outside_speech": JSONValue(quietTransients.count),
             "releases_heard_outside_speech": JSONValue(pairedOutside),
+            "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "logged_keystrokes": logged.map { JSONValue($0.count) } ?? .number(0),
             "clock_offset_s": .null, "matched": .number(0), "windows": .array([]),
         ]

@@ -124,7 +124,8 @@ public enum Analysis {
         let keyboardSpeech = features[keyboardSource?.0 ?? ""]?.speech ?? []
         let heard = decoded.keystrokes?.finish() ?? []
         let (keyboard, alignment) = KeyboardDetector(settings: configuration.keyboard)
-            .detect(heard: heard, logged: log.map(\.keyDownTimes), speech: keyboardSpeech)
+            .detect(heard: heard, logged: log.map(\.keyDownTimes), speech: keyboardSpeech,
+                    pressReleaseSeparation: decoded.keystrokes?.shapeModelSeparation)
         results.append(keyboard)
         let clock = alignment ?? ClockAlignment(offset_s: 0, source: "session header")
         let questions = (log?.questions ?? []).map { clock.mediaTime($0.start_s)...max(clock.mediaTime($0.start_s), clock.mediaTime($0.end_s)) }

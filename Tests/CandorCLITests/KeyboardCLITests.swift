@@ -68,10 +68,15 @@ struct KeyboardCLITests {
         let keyboard = (report["detectors"] as? [String: Any])?["keyboard"] as? [String: Any] ?? [:]
         let found = try #require(keyboard["acoustic_keystrokes_s"] as? [Double])
         let score = TypingFixture.score(found, mix.presses)
-        print("reported keystrokes while talking (\(speech)): P \(score.precision) R \(score.recall) F1 \(score.f1) (\(mix.presses.count) presses)")
+        let separation = keyboard["press_release_separation"] as? Double
+        print("reported keystrokes while talking (\(speech)): P \(score.precision) R \(score.recall) F1 \(score.f1) (\(mix.presses.count) presses), press/release separation \(separation ?? -1)")
+        // The Model M's press and release sounds differ in shape (its release rings higher):
+        // learnt from this recording even under speech through Opus (1.3 and 0.9 deviations).
+        #expect(separation != nil)
         // Full-band speech is the harder case (README): its fricatives and plosive bursts reach
-        // the key band and mask presses; measured 0.79 here, 0.92 over LibriVox.
-        #expect(score.f1 >= (speech == .librivox ? 0.85 : 0.7))
+        // the key band and mask presses; measured 0.86 here (0.80 by timing alone), 0.92 over
+        // LibriVox.
+        #expect(score.f1 >= (speech == .librivox ? 0.85 : 0.8))
     }
 
     @Test("logged typing with no key sound is flagged")

@@ -39,6 +39,29 @@ struct KeystrokeTests {
         #expect(score.f1 >= 0.75)
     }
 
+    /// A press masked (by speech, or too soft) leaves its release alone; with timing alone that
+    /// release passes for a press. The recording's own press–release pairs teach the two sounds'
+    /// spectral shapes (a Model M's release rings higher than its press).
+    @Test("a release whose press went unheard is not taken for a press")
+    func loneReleases() throws {
+        let mix = try TypingFixture.mix(seconds: 40, speechGain: 0, seed: 3, pressOmittedEvery: 6)
+        func run(_ settings: KeystrokeSettings) throws -> (score: (precision: Double, recall: Double, f1: Double), releases: Int) {
+            let found = try TypingFixture.detect(mix.samples, settings: settings).map(\.time_s)
+            let releases = mix.loneReleases.filter { release in found.contains { abs($0 - release) <= 0.03 } }.count
+            return (TypingFixture.score(found, mix.presses), releases)
+        }
+        let learnt = try run(.init())
+        var timingOnly = KeystrokeSettings()
+        timingOnly.shapeModelMinimumPairs = .max
+        let timed = try run(timingOnly)
+        print("lone releases reported: \(learnt.releases) of \(mix.loneReleases.count) (timing alone: \(timed.releases)); F1 \(learnt.score.f1) (timing alone \(timed.score.f1))")
+        #expect(mix.loneReleases.count >= 10)
+        #expect(timed.releases * 2 > mix.loneReleases.count)  // the case the shape model is for
+        #expect(learnt.releases * 5 <= mix.loneReleases.count)
+        #expect(learnt.score.recall >= 0.95)
+        #expect(learnt.score.f1 > timed.score.f1)
+    }
+
     @Test("searching a sliding window as audio arrives finds exactly what one search at the end finds")
     func streamingEqualsWhole() throws {
         let mix = try TypingFixture.mix(seconds: 40, speechGain: 1, seed: 11)

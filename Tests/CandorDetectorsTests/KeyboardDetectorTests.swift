@@ -122,7 +122,9 @@ struct KeyboardDetectorTests {
         let transients = (typingOutside + pairedInSpeech + isolatedPair).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
             + (plosives + lateLone).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10) }
         let speech = [SpeechSegment(start_s: 20, end_s: 30)]
-        let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech)
+        let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech,
+                                          pressReleaseSeparation: 2.25)
+        #expect(result.fields["press_release_separation"] == .number(2.25))
         let kept = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
         #expect(kept == Set(typingOutside + pairedInSpeech + lateLone))
         #expect(result.fields["lone_transients_in_speech"]?.number == Double(plosives.count + isolatedPair.count))
@@ -141,6 +143,7 @@ struct KeyboardDetectorTests {
         let (result, _) = detector.detect(heard: heard(outside + inside), logged: nil, speech: [SpeechSegment(start_s: 20, end_s: 30)])
         #expect(result.fields["acoustic_keystrokes_s"]?.array?.count == outside.count + inside.count)
         #expect(result.fields["releases_heard_outside_speech"]?.number == 0)
+        #expect(result.fields["press_release_separation"] == .null)
         #expect(result.fields["presses_outside_speech"]?.number == Double(outside.count))
     }
 }

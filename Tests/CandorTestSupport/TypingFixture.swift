@@ -53,8 +53,10 @@ public enum TypingFixture {
 
     /// `seconds` of audio at 48 kHz: bursts of typing (presses 0.12–0.4 s apart, releases
     /// 60–130 ms after each press), with real speech (clips back to back, 0.8 s apart, repeated) over it. Returns samples and press times.
+    /// With `pressOmittedEvery` N > 0, every Nth key's press sound is left out (as if masked):
+    /// its release sounds alone, its time is in `loneReleases`, not in `presses`.
     public static func mix(seconds: Double, speechGain: Float = 1, speech kind: Speech = .librivox, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
-                    typingFrom: Double = 0.5, typingTo: Double? = nil) throws -> (samples: [Float], presses: [Double]) {
+                    typingFrom: Double = 0.5, typingTo: Double? = nil, pressOmittedEvery: Int = 0) throws -> (samples: [Float], presses: [Double], loneReleases: [Double]) {
         var generator = SeededRandom(seed: seed)
         let rate = 48000.0
         var out = [Float](repeating: 0, count: Int(seconds * rate))
@@ -71,7 +73,7 @@ public enum TypingFixture {
             }
         }
         let keys = try keySounds()
-        var presses: [Double] = []
+        var presses: [Double] = [], loneReleases: [Double] = []
         var t = typingFrom
         let end = min(typingTo ?? seconds, seconds) - 0.5
         while t < end {
@@ -79,17 +81,21 @@ public enum TypingFixture {
             for _ in 0..<burst where t < end {
                 let key = keys[Int.random(in: 0..<keys.count, using: &generator)]
                 let gain = Float(pow(10, Double.random(in: keyGainDB, using: &generator) / 20))
+                let omitted = pressOmittedEvery > 0 && (presses.count + loneReleases.count + 1) % pressOmittedEvery == 0
                 let pressStart = Int(t * rate) - key.pressOnset
-                for (i, v) in key.press.enumerated() where pressStart + i >= 0 && pressStart + i < out.count { out[pressStart + i] += v * gain }
-                presses.append(t)
+                if !omitted {
+                    for (i, v) in key.press.enumerated() where pressStart + i >= 0 && pressStart + i < out.count { out[pressStart + i] += v * gain }
+                    presses.append(t)
+                }
                 let dwell = Double.random(in: 0.06...0.13, using: &generator)
+                if omitted { loneReleases.append(t + dwell) }
                 let releaseStart = Int((t + dwell) * rate) - key.releaseOnset
                 for (i, v) in key.release.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * 0.8 }
                 t += Double.random(in: 0.15...0.4, using: &generator)
             }
             t += Double.random(in: 1...3, using: &generator)
         }
-        return (out, presses)
+        return (out, presses, loneReleases)
     }
 
     /// Precision, recall and F1 of `found` against `truth` with ±`tolerance` one-to-one matching.

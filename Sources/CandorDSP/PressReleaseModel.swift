@@ -1,0 +1,158 @@
+import Foundation
+
+/// Tells a key's press from its release by the click's spectral shape, learnt from the
+/// recording's own press–release pairs.
+///
+/// Keyboards differ (a buckling spring's release rings higher than its press; a laptop's release
+/// may be nearly silent), so nothing about the shapes is assumed: the pairs the dwell-time
+/// decoding finds give labelled examples, a Fisher discriminant (pooled covariance, shrunk
+/// towards its diagonal mean) projects a shape onto one axis, and the two classes' means and
+/// spread on that axis are measured on examples the discriminant was *not* fitted on (two-fold
+/// cross-fitting), so the log-likelihood ratio it returns is not inflated by overfitting. A
+/// keyboard whose presses and releases do not separate on held-out examples gets no model.
+public struct PressReleaseModel: Sendable {
+    /// Unit-spread discriminant axis and its centre.
+    let weights: [Double]
+    let centre: Double
+    /// Held-out projections: class means (relative to `centre`) and their pooled deviation.
+    let pressMean: Double
+    let releaseMean: Double
+    let deviation: Double
+    /// Share of held-out examples on the wrong side of the axis: some keys' presses sound like
+    /// other keys' releases, so each class is modelled as a mixture with this much of the other,
+    /// which bounds the evidence a single click can give at log((1 − confusion) / confusion).
+    let confusion: Double
+    /// Separation of the classes on held-out examples, in deviations.
+    public var separation: Double { (releaseMean - pressMean) / deviation }
+
+    /// `nil` when there are fewer than `minimumPairs` pairs or held-out separation is below
+    /// `minimumSeparation` deviations.
+    public init?(presses: [[Float]], releases: [[Float]], minimumPairs: Int = 20, minimumSeparation: Double = 1) {
+        let n = min(presses.count, releases.count)
+        guard n >= max(minimumPairs, 4), let dimension = presses.first?.count, dimension > 0 else { return nil }
+        let p = presses.prefix(n).map { $0.map(Double.init) }, r = releases.prefix(n).map { $0.map(Double.init) }
+        // Two folds by alternating pairs (neighbouring keys are alike; alternating spreads them).
+        var heldOut: [(value: Double, release: Bool)] = []
+        for fold in 0..<2 {
+            let train = { (i: Int) in i % 2 != fold }
+            guard let axis = Self.fit(p.indices.filter(train).map { p[$0] }, r.indices.filter(train).map { r[$0] })
+            else { return nil }
+            for i in 0..<n where !train(i) {
+                heldOut.append((Self.project(p[i], axis) - axis.centre, false))
+                heldOut.append((Self.project(r[i], axis) - axis.centre, true))
+            }
+        }
+        guard let axis = Self.fit(p, r) else { return nil }
+        let pressValues = heldOut.filter { !$0.release }.map(\.value), releaseValues = heldOut.filter(\.release).map(\.value)
+        let pm = pressValues.reduce(0, +) / Double(pressValues.count)
+        let rm = releaseValues.reduce(0, +) / Double(releaseValues.count)
+        var squares = 0.0
+        for v in pressValues { squares += (v - pm) * (v - pm) }
+        for v in releaseValues { squares += (v - rm) * (v - rm) }
+        let deviation = max((squares / Double(heldOut.count - 2)).squareRoot(), 1e-6)
+        guard (rm - pm) / deviation >= minimumSeparation else { return nil }
+        let middle = (pm + rm) / 2
+        let wrong = heldOut.filter { ($0.value > middle) != $0.release }.count
+        confusion = min(0.5, max(Double(wrong) / Double(heldOut.count), 0.02))
+        weights = axis.weights
+        centre = axis.centre
+        pressMean = pm
+        releaseMean = rm
+        self.deviation = deviation
+    }
+
+    /// log p(shape | release) − log p(shape | press).
+    public func releaseEvidence(_ shape: [Float]) -> Double {
+        let s = Self.project(shape.map(Double.init), (weights, centre)) - centre
+        let d2 = deviation * deviation
+        // log N_r(s) − log N_p(s) for the two unit-spread Gaussians on the axis.
+        let gaussian = ((s - pressMean) * (s - pressMean) - (s - releaseMean) * (s - releaseMean)) / (2 * d2)
+        let c = confusion
+        // p(s | release) = (1 − c) N_r + c N_p, p(s | press) = (1 − c) N_p + c N_r.
+        let g = min(max(gaussian, -50), 50)
+        let ratio = exp(g)  // N_r / N_p
+        return log(((1 - c) * ratio + c) / ((1 - c) + c * ratio))
+    }
+
+    /// Shrinks a covariance 10 % towards its mean variance (twelve dimensions estimated from a
+    /// few dozen examples).
+    static func shrink(_ c: inout [Double], _ d: Int) {
+        var trace = 0.0
+        for k in 0..<d { trace += c[k * d + k] }
+        let amount = 0.1
+        for a in 0..<d {
+            for b in 0..<d { c[a * d + b] *= 1 - amount }
+            c[a * d + a] += amount * trace / Double(d) + 1e-9
+        }
+    }
+
+    private static func project(_ x: [Double], _ axis: (weights: [Double], centre: Double)) -> Double {
+        var s = 0.0
+        for k in x.indices { s += axis.weights[k] * x[k] }
+        return s
+    }
+
+    /// Fisher axis scaled to unit within-class spread on its training data, and the midpoint of
+    /// the class means on it.
+    private static func fit(_ p: [[Double]], _ r: [[Double]]) -> (weights: [Double], centre: Double)? {
+        guard p.count >= 2, r.count >= 2 else { return nil }
+        let d = p[0].count
+        func mean(_ xs: [[Double]]) -> [Double] {
+            var m = [Double](repeating: 0, count: d)
+            for x in xs { for k in 0..<d { m[k] += x[k] } }
+            return m.map { $0 / Double(xs.count) }
+        }
+        let mp = mean(p), mr = mean(r)
+        var scatter = [Double](repeating: 0, count: d * d)
+        for (xs, m) in [(p, mp), (r, mr)] {
+            for x in xs {
+                for a in 0..<d { for b in 0..<d { scatter[a * d + b] += (x[a] - m[a]) * (x[b] - m[b]) } }
+            }
+        }
+        let dof = Double(p.count + r.count - 2)
+        for k in scatter.indices { scatter[k] /= dof }
+        shrink(&scatter, d)
+        guard let l = cholesky(scatter, d) else { return nil }
+        var w = solve(l, d, zip(mr, mp).map { $0 - $1 })
+        // Unit within-class spread: wᵀ S w = 1.
+        var spread = 0.0
+        for a in 0..<d { for b in 0..<d { spread += w[a] * scatter[a * d + b] * w[b] } }
+        guard spread > 0 else { return nil }
+        let scale = 1 / spread.squareRoot()
+        w = w.map { $0 * scale }
+        let centre = (project(mp, (w, 0)) + project(mr, (w, 0))) / 2
+        return (w, centre)
+    }
+
+    /// Lower Cholesky factor of a symmetric positive-definite matrix (d × d, row-major).
+    static func cholesky(_ s: [Double], _ d: Int) -> [Double]? {
+        var l = [Double](repeating: 0, count: d * d)
+        for i in 0..<d {
+            for j in 0...i {
+                var sum = s[i * d + j]
+                for k in 0..<j { sum -= l[i * d + k] * l[j * d + k] }
+                if i == j {
+                    guard sum > 0 else { return nil }
+                    l[i * d + i] = sum.squareRoot()
+                } else {
+                    l[i * d + j] = sum / l[j * d + j]
+                }
+            }
+        }
+        return l
+    }
+
+    /// Solves L Lᵀ x = y.
+    static func solve(_ l: [Double], _ d: Int, _ y: [Double]) -> [Double] {
+        var z = y
+        for i in 0..<d {
+            for k in 0..<i { z[i] -= l[i * d + k] * z[k] }
+            z[i] /= l[i * d + i]
+        }
+        for i in stride(from: d - 1, through: 0, by: -1) {
+            for k in (i + 1)..<d { z[i] -= l[k * d + i] * z[k] }
+            z[i] /= l[i * d + i]
+        }
+        return z
+    }
+}
