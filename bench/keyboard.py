@@ -12,7 +12,9 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
   - real full-band speech (alsa-utils' 48 kHz channel announcements, whose fricatives and
     plosive bursts reach the key band) over the typing;
   - the same mix through Opus at 32 kb/s (what a meeting app sends);
-  - the same mix noise-gated (digital silence between sounds, as noise suppression does).
+  - the same mix noise-gated (digital silence between sounds, as noise suppression does);
+  - the LibriVox mix through a meeting app's voice mode: 16 kHz (nothing above 8 kHz, where
+    the clicks stood clear of this speech), Opus at 24 kb/s.
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -95,6 +97,10 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False):
     if codec == "opus":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
         ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", media)
+    elif codec == "wideband":
+        # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz) through Opus at 24 kb/s.
+        media = os.path.join(WORK, f"{name}-{seed}.webm")
+        ffmpeg("-i", wav, "-ar", "16000", "-c:a", "libopus", "-b:a", "24k", media)
     log = os.path.join(WORK, f"{name}-{seed}.events.jsonl")
     jitter = numpy.random.default_rng(seed + 1000)
     with open(log, "w") as handle:
@@ -161,7 +167,8 @@ def main():
     options = parser.parse_args()
     cases = [("typing-alone", False, None, False), ("under-speech", True, None, False),
              ("under-speech-opus", True, "opus", False), ("under-speech-gated", True, None, True),
-             ("under-full-band-speech", "full-band", None, False)]
+             ("under-full-band-speech", "full-band", None, False),
+             ("under-speech-wideband", True, "wideband", False)]
     rows = []
     totals = {"candor": [], "librosa": [], "energy": []}
     for name, speech, codec, gated in cases:
