@@ -60,6 +60,9 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// deviations on held-out pairs.
     public var shapeModelMinimumPairs: Int = 20
     public var shapeModelMinimumSeparation: Double = 0.5
+    /// With a shape model: a lone release-shaped onset a dwell time after a release means that
+    /// release's onset was also a press (fast typing: the next key pressed as the last comes up).
+    public var pressesOnReleases = true
     public init() {}
 }
 
@@ -451,12 +454,25 @@ public final class KeystrokeDetector {
             presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength),
                                      releaseHeard: releaseHeard))
         }
-        // A lone onset shaped like a release is the release of a press that was not heard.
-        func lone(_ index: Int) { if evidence[index] <= 0 { press(index, releaseHeard: false) } }
+        // A lone onset shaped like a release is the release of a press that was not heard —
+        // or, one dwell time after a release, the release of a press that landed on that
+        // release (fast typing: one onset, two events), which is then reported too.
+        var lastRelease = -1
+        func lone(_ index: Int) {
+            if evidence[index] <= 0 { return press(index, releaseHeard: false) }
+            guard settings.pressesOnReleases, lastRelease >= 0, lastRelease == index - 1 || lastRelease == index - 2,
+                  let score = pairScore(lastRelease, index), score > 0 else { return }
+            press(lastRelease, releaseHeard: true)
+        }
         index = 0
         while index < n {
-            if releaseAt[index] > 0 { press(index, releaseHeard: true) } else { lone(index) }
-            if releaseAt[index] == 2 { lone(index + 1) }  // the sound in between
+            if releaseAt[index] > 0 {
+                press(index, releaseHeard: true)
+                lastRelease = index + releaseAt[index]
+                if releaseAt[index] == 2 { lone(index + 1) }  // the sound in between
+            } else {
+                lone(index)
+            }
             index += releaseAt[index] + 1
         }
         return presses

@@ -62,6 +62,28 @@ struct KeystrokeTests {
         #expect(learnt.score.f1 > timed.score.f1)
     }
 
+    /// Fast typists press the next key as the last one comes up: within 25 ms the two sounds
+    /// are one onset, which pairs as the last key's release. Its own release then follows a
+    /// dwell time later, alone and release-shaped — so that onset was a press too.
+    @Test("fast typing: a press landing on the previous key's release is found")
+    func fastTyping() throws {
+        let mix = try TypingFixture.mix(seconds: 60, speechGain: 0, seed: 3, pressInterval: 0.1...0.25)
+        let landing = mix.presses.filter { press in mix.releases.contains { abs($0 - press) < 0.025 } }
+        func run(_ settings: KeystrokeSettings) throws -> (f1: Double, landed: Int) {
+            let found = try TypingFixture.detect(mix.samples, settings: settings).map(\.time_s)
+            return (TypingFixture.score(found, mix.presses).f1, landing.filter { press in found.contains { abs($0 - press) <= 0.03 } }.count)
+        }
+        let with = try run(.init())
+        var settings = KeystrokeSettings()
+        settings.pressesOnReleases = false
+        let without = try run(settings)
+        print("fast typing: F1 \(with.f1) (without the rule \(without.f1)); presses on a release found \(with.landed) (\(without.landed)) of \(landing.count)")
+        #expect(landing.count >= 10)
+        #expect(with.landed > without.landed)
+        #expect(with.f1 > without.f1)
+        #expect(with.f1 >= 0.9)
+    }
+
     @Test("searching a sliding window as audio arrives finds exactly what one search at the end finds")
     func streamingEqualsWhole() throws {
         let mix = try TypingFixture.mix(seconds: 40, speechGain: 1, seed: 11)

@@ -51,12 +51,13 @@ public enum TypingFixture {
         return x.firstIndex { abs($0) > 0.2 * peak } ?? 0
     }
 
-    /// `seconds` of audio at 48 kHz: bursts of typing (presses 0.12–0.4 s apart, releases
+    /// `seconds` of audio at 48 kHz: bursts of typing (presses `pressInterval` apart, releases
     /// 60–130 ms after each press), with real speech (clips back to back, 0.8 s apart, repeated) over it. Returns samples and press times.
     /// With `pressOmittedEvery` N > 0, every Nth key's press sound is left out (as if masked):
     /// its release sounds alone, its time is in `loneReleases`, not in `presses`.
     public static func mix(seconds: Double, speechGain: Float = 1, speech kind: Speech = .librivox, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
-                    typingFrom: Double = 0.5, typingTo: Double? = nil, pressOmittedEvery: Int = 0) throws -> (samples: [Float], presses: [Double], loneReleases: [Double]) {
+                    typingFrom: Double = 0.5, typingTo: Double? = nil, pressOmittedEvery: Int = 0,
+                    pressInterval: ClosedRange<Double> = 0.15...0.4) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double]) {
         var generator = SeededRandom(seed: seed)
         let rate = 48000.0
         var out = [Float](repeating: 0, count: Int(seconds * rate))
@@ -73,7 +74,7 @@ public enum TypingFixture {
             }
         }
         let keys = try keySounds()
-        var presses: [Double] = [], loneReleases: [Double] = []
+        var presses: [Double] = [], loneReleases: [Double] = [], releases: [Double] = []
         var t = typingFrom
         let end = min(typingTo ?? seconds, seconds) - 0.5
         while t < end {
@@ -89,13 +90,14 @@ public enum TypingFixture {
                 }
                 let dwell = Double.random(in: 0.06...0.13, using: &generator)
                 if omitted { loneReleases.append(t + dwell) }
+                releases.append(t + dwell)
                 let releaseStart = Int((t + dwell) * rate) - key.releaseOnset
                 for (i, v) in key.release.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * 0.8 }
-                t += Double.random(in: 0.15...0.4, using: &generator)
+                t += Double.random(in: pressInterval, using: &generator)
             }
             t += Double.random(in: 1...3, using: &generator)
         }
-        return (out, presses, loneReleases)
+        return (out, presses, loneReleases, releases)
     }
 
     /// Precision, recall and F1 of `found` against `truth` with ±`tolerance` one-to-one matching.
