@@ -315,9 +315,9 @@ public final class KeystrokeDetector {
                     // under the typing keeps the band up; the click's own energy still dies away).
                     let after = sum / Float(decayTo - decayFrom)
                     var backgroundSum: Float = 0
-                    let backgroundFrom = max(base, i - riseFrames - 4), backgroundTo = max(base + 1, i - riseFrames)
-                    for j in backgroundFrom..<backgroundTo { backgroundSum += pow(10, band(j) / 10) }
-                    let background = backgroundSum / Float(backgroundTo - backgroundFrom)
+                    let before = backgroundFrames(before: i)
+                    for j in before { backgroundSum += pow(10, band(j) / 10) }
+                    let background = backgroundSum / Float(before.count)
                     let peak = pow(10, peakLevel / 10)
                     let decay = 10 * log10(max(peak - background, 1e-12) / max(after - background, 1e-12))
                     // Or bin by bin: most of the bins the click lifted have fallen back 30 ms later
@@ -336,6 +336,12 @@ public final class KeystrokeDetector {
         searchedBlock = lastBlock
     }
 
+    /// What sounded just before a click at frame `i` (the frames before its rise began): the
+    /// background its decay and its spectral shape are measured against.
+    private func backgroundFrames(before i: Int) -> Range<Int> {
+        max(base, i - riseFrames - 4)..<max(base + 1, i - riseFrames)
+    }
+
     /// The spectral shape of the click at frame `i`: per shape band, the power it adds (the
     /// loudest of its first frames minus what sounded just before it), in dB about the mean.
     private func clickShape(at i: Int) -> [Float] {
@@ -343,12 +349,12 @@ public final class KeystrokeDetector {
         func power(_ frame: Int, _ band: Int) -> Float { shape[(frame - base) * bands + band] }
         var peak = i
         for j in i...min(count - 1, i + 2) where bandDB[j - base] > bandDB[peak - base] { peak = j }
-        let backgroundFrom = max(base, i - riseFrames - 4), backgroundTo = max(base + 1, i - riseFrames)
+        let before = backgroundFrames(before: i)
         var levels = [Float](repeating: 0, count: bands)
         for band in 0..<bands {
             var background: Float = 0
-            for j in backgroundFrom..<backgroundTo { background += power(j, band) }
-            background /= Float(backgroundTo - backgroundFrom)
+            for j in before { background += power(j, band) }
+            background /= Float(before.count)
             let value = power(peak, band)
             levels[band] = 10 * log10(max(value - background, 1e-3 * value, 1e-14))
         }

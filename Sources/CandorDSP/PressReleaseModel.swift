@@ -38,8 +38,8 @@ public struct PressReleaseModel: Sendable {
             guard let axis = Self.fit(p.indices.filter(train).map { p[$0] }, r.indices.filter(train).map { r[$0] })
             else { return nil }
             for i in 0..<n where !train(i) {
-                heldOut.append((Self.project(p[i], axis) - axis.centre, false))
-                heldOut.append((Self.project(r[i], axis) - axis.centre, true))
+                heldOut.append((Self.project(p[i], axis.weights) - axis.centre, false))
+                heldOut.append((Self.project(r[i], axis.weights) - axis.centre, true))
             }
         }
         guard let axis = Self.fit(p, r) else { return nil }
@@ -63,7 +63,7 @@ public struct PressReleaseModel: Sendable {
 
     /// log p(shape | release) − log p(shape | press).
     public func releaseEvidence(_ shape: [Float]) -> Double {
-        let s = Self.project(shape.map(Double.init), (weights, centre)) - centre
+        let s = Self.project(shape.map(Double.init), weights) - centre
         let d2 = deviation * deviation
         // log N_r(s) − log N_p(s) for the two unit-spread Gaussians on the axis.
         let gaussian = ((s - pressMean) * (s - pressMean) - (s - releaseMean) * (s - releaseMean)) / (2 * d2)
@@ -76,7 +76,7 @@ public struct PressReleaseModel: Sendable {
 
     /// Shrinks a covariance 10 % towards its mean variance (twelve dimensions estimated from a
     /// few dozen examples).
-    static func shrink(_ c: inout [Double], _ d: Int) {
+    private static func shrink(_ c: inout [Double], _ d: Int) {
         var trace = 0.0
         for k in 0..<d { trace += c[k * d + k] }
         let amount = 0.1
@@ -86,9 +86,9 @@ public struct PressReleaseModel: Sendable {
         }
     }
 
-    private static func project(_ x: [Double], _ axis: (weights: [Double], centre: Double)) -> Double {
+    private static func project(_ x: [Double], _ weights: [Double]) -> Double {
         var s = 0.0
-        for k in x.indices { s += axis.weights[k] * x[k] }
+        for k in x.indices { s += weights[k] * x[k] }
         return s
     }
 
@@ -120,12 +120,12 @@ public struct PressReleaseModel: Sendable {
         guard spread > 0 else { return nil }
         let scale = 1 / spread.squareRoot()
         w = w.map { $0 * scale }
-        let centre = (project(mp, (w, 0)) + project(mr, (w, 0))) / 2
+        let centre = (project(mp, w) + project(mr, w)) / 2
         return (w, centre)
     }
 
     /// Lower Cholesky factor of a symmetric positive-definite matrix (d × d, row-major).
-    static func cholesky(_ s: [Double], _ d: Int) -> [Double]? {
+    private static func cholesky(_ s: [Double], _ d: Int) -> [Double]? {
         var l = [Double](repeating: 0, count: d * d)
         for i in 0..<d {
             for j in 0...i {
@@ -143,7 +143,7 @@ public struct PressReleaseModel: Sendable {
     }
 
     /// Solves L Lᵀ x = y.
-    static func solve(_ l: [Double], _ d: Int, _ y: [Double]) -> [Double] {
+    private static func solve(_ l: [Double], _ d: Int, _ y: [Double]) -> [Double] {
         var z = y
         for i in 0..<d {
             for k in 0..<i { z[i] -= l[i * d + k] * z[k] }
