@@ -16,7 +16,11 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
   - fast typing alone (presses 0.1-0.25 s apart: rollover and presses coinciding with the
     previous key's release);
   - the LibriVox mix through a meeting app's voice mode: 16 kHz (nothing above 8 kHz, where
-    the clicks stood clear of this speech), Opus at 24 kb/s.
+    the clicks stood clear of this speech), Opus at 24 kb/s;
+  - other keyboards, simulated from the Model M under the LibriVox speech (probes of how far
+    its tuning carries, not measurements of real keyboards): keys 10 dB quieter; a duller
+    keyboard (presses and releases low-passed at 4 kHz, 4th-order Butterworth); quiet releases
+    (20 dB below the press instead of 2 dB).
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -52,7 +56,10 @@ def onset(x):
     return int(numpy.argmax(numpy.abs(x) > 0.2 * peak))
 
 
-def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.15, 0.4)):
+def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.15, 0.4), keyboard=None):
+    """`keyboard`: changes to the Model M samples — `gain_db` (all keys), `lowpass_hz`,
+    `release_db` (releases relative to presses, default -2 dB)."""
+    keyboard = keyboard or {}
     rng = numpy.random.default_rng(seed)
     out = (rng.standard_normal(int(seconds * RATE)) * 10 ** (-62 / 20)).astype(numpy.float32)  # room noise
     if speech:
@@ -69,6 +76,13 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
                     break
     presses = sorted(glob.glob(os.path.join(KEYS, "*-0.wav")))
     keys = [(load(p), load(p.replace("-0.wav", "-1.wav"))) for p in presses[:60]]
+    if "lowpass_hz" in keyboard:
+        import scipy.signal  # librosa's dependency
+        sos = scipy.signal.butter(4, keyboard["lowpass_hz"], "low", fs=RATE, output="sos")
+        keys = [(scipy.signal.sosfilt(sos, p).astype(numpy.float32), scipy.signal.sosfilt(sos, r).astype(numpy.float32))
+                for p, r in keys]
+    key_gain = 10 ** (keyboard.get("gain_db", 0) / 20)
+    release_gain = 10 ** (keyboard.get("release_db", 20 * numpy.log10(0.8)) / 20)
     truth = []
     t = 0.5
     while t < seconds - 1:
@@ -76,12 +90,12 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
             if t >= seconds - 1:
                 break
             press, release = keys[rng.integers(len(keys))]
-            gain = 10 ** (rng.uniform(-12, 0) / 20)
+            gain = key_gain * 10 ** (rng.uniform(-12, 0) / 20)
             start = int(t * RATE) - onset(press)
             out[start:start + len(press)] += press[: len(out) - start] * gain
             truth.append(t)
             r = int((t + rng.uniform(0.06, 0.13)) * RATE) - onset(release)
-            out[r:r + len(release)] += release[: len(out) - r] * gain * 0.8
+            out[r:r + len(release)] += release[: len(out) - r] * gain * release_gain
             t += rng.uniform(*interval)
         t += rng.uniform(1, 3)
     if gated:
@@ -169,11 +183,14 @@ def main():
     parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "keyboard.json"))
     parser.add_argument("--cases", help="comma-separated case names (default: all)")
     options = parser.parse_args()
-    cases = [("typing-alone", False, None, False), ("under-speech", True, None, False),
-             ("under-speech-opus", True, "opus", False), ("under-speech-gated", True, None, True),
-             ("under-full-band-speech", "full-band", None, False),
-             ("under-speech-wideband", True, "wideband", False),
-             ("fast-typing-alone", False, None, False)]
+    cases = [("typing-alone", False, None, False, None), ("under-speech", True, None, False, None),
+             ("under-speech-opus", True, "opus", False, None), ("under-speech-gated", True, None, True, None),
+             ("under-full-band-speech", "full-band", None, False, None),
+             ("under-speech-wideband", True, "wideband", False, None),
+             ("fast-typing-alone", False, None, False, None),
+             ("quieter-keys-under-speech", True, None, False, {"gain_db": -10}),
+             ("duller-keys-under-speech", True, None, False, {"lowpass_hz": 4000}),
+             ("quiet-releases-under-speech", True, None, False, {"release_db": -20})]
     if options.cases:
         wanted = options.cases.split(",")
         unknown = set(wanted) - {case[0] for case in cases}
@@ -182,14 +199,14 @@ def main():
         cases = [case for case in cases if case[0] in wanted]
     rows = []
     totals = {"candor": [], "librosa": [], "energy": []}
-    for name, speech, codec, gated in cases:
+    for name, speech, codec, gated, keyboard in cases:
         per = {"candor": [], "librosa": [], "energy": []}
         offset_errors = []
         for seed in range(options.first_seed, options.first_seed + options.seeds):
             # Fast typing: presses 0.1–0.25 s apart (about 70 words a minute), so the next key is
             # often pressed before the last is released, or as it is.
             interval = (0.1, 0.25) if name.startswith("fast") else (0.15, 0.4)
-            media, log, truth = make_case(name, options.seconds, seed, speech, codec, gated, interval)
+            media, log, truth = make_case(name, options.seconds, seed, speech, codec, gated, interval, keyboard)
             out = subprocess.run([options.candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json",
                                   "--quiet"], check=True, capture_output=True, text=True).stdout
             keyboard = json.loads(out)["detectors"]["keyboard"]
@@ -206,12 +223,12 @@ def main():
         row["clock_offset_error_s"] = max(offset_errors) if offset_errors else None
         row["clock_offset_estimated"] = f"{len(offset_errors)}/{options.seeds}"
         rows.append(row)
-        print(f"{name:20s} candor P {row['candor']['precision']:.2f} R {row['candor']['recall']:.2f} F1 {row['candor']['f1']:.2f}"
+        print(f"{name:28s} candor P {row['candor']['precision']:.2f} R {row['candor']['recall']:.2f} F1 {row['candor']['f1']:.2f}"
               f"  | librosa F1 {row['librosa']['f1']:.2f} | energy F1 {row['energy']['f1']:.2f}"
               f"  | clock offset error {row['clock_offset_error_s'] if row['clock_offset_error_s'] is None else round(row['clock_offset_error_s'] * 1000, 1)} ms"
               f" ({row['clock_offset_estimated']} estimated)", flush=True)
     overall = {method: score(*spread(pairs)) for method, pairs in totals.items()}
-    print(f"{'all cases':20s} candor P {overall['candor']['precision']:.2f} R {overall['candor']['recall']:.2f} "
+    print(f"{'all cases':28s} candor P {overall['candor']['precision']:.2f} R {overall['candor']['recall']:.2f} "
           f"F1 {overall['candor']['f1']:.2f}  | librosa F1 {overall['librosa']['f1']:.2f} | energy F1 {overall['energy']['f1']:.2f}")
     write_json(options.json, {"benchmark": "keyboard", "tolerance_s": 0.03, "rows": rows, "overall": overall})
 
