@@ -84,7 +84,8 @@ public enum Analysis {
         var readerOptions = ReaderOptions()
         readerOptions.acceptTruncated = options.acceptTruncated
         let decoded = try decode(media: options.media, sources: sources, keyboardSource: keyboardSource?.0,
-                                 speechSettings: speechSettings, readerOptions: readerOptions, duration: duration, progress: progress)
+                                 speechSettings: speechSettings, keystrokeSettings: Analysis.keystrokeSettings(configuration),
+                                 readerOptions: readerOptions, duration: duration, progress: progress)
         let features = decoded.features
         warnings += decoded.warnings
         progress?(1)
@@ -168,7 +169,8 @@ public enum Analysis {
     /// separate file — into speech features (16 kHz), and the `keyboardSource` also into a
     /// keystroke detector (48 kHz). Returns decoder warnings for the report.
     public static func decode(media: String, sources: [(String, SourceSpec)], keyboardSource: String?,
-                              speechSettings: SpeechFeatureSettings, readerOptions: ReaderOptions = ReaderOptions(),
+                              speechSettings: SpeechFeatureSettings, keystrokeSettings: KeystrokeSettings = .init(),
+                              readerOptions: ReaderOptions = ReaderOptions(),
                               duration: Double = 0, progress: ((Double) -> Void)? = nil) throws
         -> (features: [String: SpeechFeatures], keystrokes: KeystrokeDetector?, warnings: [String]) {
         var features: [String: SpeechFeatures] = [:]
@@ -193,7 +195,7 @@ public enum Analysis {
             var extractors: [Int: SpeechFeatureExtractor] = [:]
             for (index, role) in job.roles.enumerated() {
                 do {
-                    if role.keyboard { keystrokeDetector = try KeystrokeDetector() } else {
+                    if role.keyboard { keystrokeDetector = try KeystrokeDetector(settings: keystrokeSettings) } else {
                         extractors[index] = try SpeechFeatureExtractor(settings: speechSettings)
                     }
                 } catch {
@@ -222,6 +224,15 @@ public enum Analysis {
             }
         }
         return (features, keystrokeDetector, warnings)
+    }
+
+    /// The key-press detector's settings from the `keyboard` section.
+    public static func keystrokeSettings(_ configuration: Configuration) -> KeystrokeSettings {
+        var settings = KeystrokeSettings()
+        settings.bandLowHz = configuration.keyboard.onsetBandLowHz
+        settings.bandHighHz = configuration.keyboard.onsetBandHighHz
+        settings.thresholdMADs = configuration.keyboard.onsetThresholdMADs
+        return settings
     }
 
     public static func speechSettings(_ configuration: Configuration) -> SpeechFeatureSettings {

@@ -99,6 +99,12 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// `releaseEvidenceKeys` presses outside speech, fewer than this fraction with a release.
         public var minimumReleaseFraction: Double = 0.3
         public var releaseEvidenceKeys: Int = 10
+        /// The key-press detector's onset band (Hz, of 48 kHz audio) and adaptive threshold
+        /// (local median + this many median absolute deviations of the onset function). Tuned
+        /// on the Model M; a duller keyboard's clicks hold less of their energy above 2 kHz.
+        public var onsetBandLowHz: Double = 2000
+        public var onsetBandHighHz: Double = 12000
+        public var onsetThresholdMADs: Double = 6
         public init() {}
         enum CodingKeys: String, CodingKey {
             case matchToleranceSeconds = "match_tolerance_s", offsetSearchSeconds = "offset_search_s"
@@ -109,6 +115,8 @@ public struct Configuration: Sendable, Equatable, Codable {
             case requireReleaseInSpeech = "require_release_in_speech", speechMarginSeconds = "speech_margin_s"
             case minimumReleaseFraction = "minimum_release_fraction", releaseEvidenceKeys = "release_evidence_keys"
             case typingContextSeconds = "typing_context_s"
+            case onsetBandLowHz = "onset_band_low_hz", onsetBandHighHz = "onset_band_high_hz"
+            case onsetThresholdMADs = "onset_threshold_mads"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -126,6 +134,9 @@ public struct Configuration: Sendable, Equatable, Codable {
             "typing_context_s": "…and there a press also needs another press with its release within this distance: typing comes in bursts (s)",
             "minimum_release_fraction": "the rule is off when fewer than this fraction of presses outside speech have a release heard (a keyboard with silent releases)…",
             "release_evidence_keys": "…out of at least this many",
+            "onset_band_low_hz": "key presses are found from sharp rises of this band's level (Hz; speech fills the band below 2 kHz)…",
+            "onset_band_high_hz": "…to this frequency (Hz, at most 24000: the detector hears 48 kHz audio)",
+            "onset_threshold_mads": "an onset must rise this many median absolute deviations above the onset function's local median (lower finds quieter keys and more speech sounds)",
         ]
     }
 
@@ -259,7 +270,20 @@ public struct Configuration: Sendable, Equatable, Codable {
         }
         let merged = try overlay(defaults.json, JSONValue.object(userObject), keyPath: "", path: path)
         let data = try JSONEncoder().encode(merged)
-        return try JSONDecoder().decode(Configuration.self, from: data)
+        let configuration = try JSONDecoder().decode(Configuration.self, from: data)
+        try configuration.validate(path: path)
+        return configuration
+    }
+
+    /// Checks what single keys cannot: values that must agree with each other or lie in a range.
+    func validate(path: String) throws {
+        let band = (keyboard.onsetBandLowHz, keyboard.onsetBandHighHz)
+        guard band.0 < band.1, band.1 <= 24000 else {
+            throw LoadError(path: path, message: "'keyboard.onset_band_low_hz' (\(band.0)) must be below 'keyboard.onset_band_high_hz' (\(band.1)), which must be at most 24000 (half the 48 kHz rate keys are analysed at)")
+        }
+        guard keyboard.onsetThresholdMADs > 0 else {
+            throw LoadError(path: path, message: "'keyboard.onset_threshold_mads' must be above 0")
+        }
     }
 
     private static let schema_ = schema

@@ -98,6 +98,28 @@ struct AnalyzeCLITests {
         #expect((thresholds?["latency"] as? [String: Any])?["slow_answer_s"] as? Double == 0.5)
     }
 
+    @Test("the key-press detector's onset settings come from the configuration")
+    func keystrokeConfiguration() throws {
+        let scratch = try ScratchFolder()
+        func heard(_ config: String) throws -> Int {
+            try Data(config.utf8).write(to: scratch.url.appendingPathComponent("k.json"))
+            let result = try Candor.run("analyze", Candor.sample, "--config", scratch.path("k.json"), "--format", "json", "--quiet")
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
+            let keyboard = (report["detectors"] as? [String: Any])?["keyboard"] as? [String: Any]
+            return try #require(keyboard?["acoustic_keystrokes_s"] as? [Double]).count
+        }
+        let usual = try heard("{}")
+        #expect(usual > 0)
+        // An onset threshold no click reaches: nothing is heard.
+        #expect(try heard(#"{"keyboard": {"onset_threshold_mads": 1000}}"#) == 0)
+        // A band above the clicks' energy: fewer heard.
+        #expect(try heard(#"{"keyboard": {"onset_band_low_hz": 20000, "onset_band_high_hz": 24000}}"#) < usual)
+        try Data(#"{"keyboard": {"onset_band_low_hz": 8000, "onset_band_high_hz": 4000}}"#.utf8).write(to: scratch.url.appendingPathComponent("b.json"))
+        let bad = try Candor.run("analyze", Candor.sample, "--config", scratch.path("b.json"))
+        #expect(bad.status == 3 && bad.stderr.contains("b.json") && bad.stderr.contains("must be below"), "\(bad.stderr)")
+    }
+
     @Test func configDefaultsRoundTrip() throws {
         let scratch = try ScratchFolder()
         let defaults = try Candor.run("config", "defaults")
