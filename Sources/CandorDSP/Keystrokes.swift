@@ -162,6 +162,9 @@ public final class KeystrokeDetector {
         power = [Float](repeating: 0, count: frameSamples / 2 + 1)
         let binHz = rate / Double(frameSamples)
         bandBins = Int(settings.bandLowHz / binHz)..<Int(settings.bandHighHz / binHz)
+        guard !bandBins.isEmpty else {
+            throw ParameterError(description: "keystroke band \(settings.bandLowHz)–\(settings.bandHighHz) Hz is narrower than one analysis bin (\(binHz) Hz)")
+        }
         lowBins = max(1, Int(50 / binHz))..<max(2, Int(400 / binHz))
         // Twelve log-spaced bands from 1 kHz to 20 kHz (or just below Nyquist).
         let shapeTop = min(20000, 0.95 * rate / 2), shapeCount = 12

@@ -19,6 +19,17 @@ extension TypingFixture {
 
 @Suite("Keystroke detection", .enabled(if: TypingFixture.available, "needs bucklespring-data and pocketsphinx-testdata (make test installs them)"))
 struct KeystrokeTests {
+    @Test("a band that does not fit the audio, or narrower than one analysis bin, is refused")
+    func badBand() {
+        for (low, high, message) in [(2000.0, 30000.0, "does not fit"), (8000, 4000, "does not fit"), (2000, 2050, "narrower than one analysis bin")] {
+            var settings = KeystrokeSettings()
+            settings.bandLowHz = low
+            settings.bandHighHz = high
+            let error = #expect(throws: KeystrokeDetector.ParameterError.self) { try KeystrokeDetector(settings: settings) }
+            #expect(error?.description.contains(message) == true, "\(low)–\(high): \(String(describing: error))")
+        }
+    }
+
     @Test("typing alone")
     func typingAlone() throws {
         let mix = try TypingFixture.mix(seconds: 30, speechGain: 0)
