@@ -25,9 +25,15 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// Analysis rate (Hz). Key transients carry energy to 12 kHz and beyond.
     public var sampleRateHz: Double = 48000
     /// The transient band: most keystroke energy lies between about 0.4 and 12 kHz; the lower
-    /// part is shared with speech, so onsets are measured from `bandLowHz` up.
+    /// part is shared with speech, so onsets are measured from `bandLowHz` up. Above 12 kHz
+    /// speech is quiet and a click's treble still stands out over it (measured: presses under
+    /// speech are found more often with the band to 20 kHz than to 12 kHz).
     public var bandLowHz: Double = 2000
-    public var bandHighHz: Double = 12000
+    public var bandHighHz: Double = 20000
+    /// Band bins whose recent peak level is this far below the band's loudest (dB) carry no
+    /// signal — a codec's stopband above its bandwidth, e.g. 8–24 kHz of a 16 kHz voice codec —
+    /// and are left out of the band's averages (the onset function, the rise and decay shares).
+    public var deadBinMarginDB: Double = 80
     /// Analysis step (s): onsets are placed to within about one step.
     public var hopSeconds: Double = 0.004
     /// A transient must rise this far (dB, band level) within `riseSeconds`.
@@ -67,7 +73,7 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
 }
 
 /// Finds key presses from their sound: sharp broadband transients (a few ms of attack) in the
-/// 2–12 kHz band, picked against an adaptive threshold so speech, fan noise and coding
+/// 2–20 kHz band, picked against an adaptive threshold so speech, fan noise and coding
 /// artefacts do not trigger it, with desk knocks (low-frequency) and key releases (a second
 /// click 30–200 ms after a press) told apart.
 ///
@@ -84,6 +90,14 @@ public final class KeystrokeDetector {
     private var power: [Float]
     /// Log band spectra of the last `ringSlots` frames (a ring, `ringNewest` the latest).
     private var history: [Float]
+    /// Per band bin: its level's recent peak (held, falling `liveDecayPerFrame` dB a frame), and
+    /// the loudest of those: bins far below it carry nothing (a codec's stopband above its
+    /// bandwidth) and do not count in the band's averages.
+    private var recentPeak: [Float]
+    private var recentLoudest: Float = -200
+    private let liveDecayPerFrame: Float
+    /// Tests: called per frame with the number of live band bins.
+    var frameObserver: ((_ liveBins: Int) -> Void)?
     private var ringNewest = 0
     private let ringSlots: Int
     private let riseFrames: Int
@@ -179,6 +193,8 @@ public final class KeystrokeDetector {
         decayFrames = max(1, Int((0.03 / hopSeconds).rounded()))
         ringSlots = decayFrames + riseFrames + 2
         history = [Float](repeating: -120, count: bandBins.count * ringSlots)
+        recentPeak = [Float](repeating: -200, count: bandBins.count)
+        liveDecayPerFrame = Float(30 * hopSeconds)  // 30 dB a second
         firstFrame_s = Double(frameSamples) / 2 / rate
         blockFrames = max(1, Int(0.1 / hopSeconds))
         reach = max(1, Int(settings.thresholdWindowSeconds / 0.1))
@@ -215,7 +231,9 @@ public final class KeystrokeDetector {
         var rise: Float = 0
         var bandSum: Float = 0
         var lowSum: Float = 0
-        var broadRise = 0, risen = 0, fallen = 0
+        var broadRise = 0, risen = 0, fallen = 0, live = 0
+        var loudest: Float = -200
+        let liveFloor = recentLoudest - Float(settings.deadBinMarginDB), decay = liveDecayPerFrame
         let bandStart = bandBins.lowerBound
         let bins = bandBins.count, slots = ringSlots
         // Ring slots, by age: the previous frame, `riseFrames + 1` frames ago, and the frame
@@ -227,24 +245,35 @@ public final class KeystrokeDetector {
         let binRise = Float(settings.binRiseDB)
         power.withUnsafeBufferPointer { power in
             history.withUnsafeMutableBufferPointer { history in
-                for offset in 0..<bins {
-                    let value = power[bandStart + offset]
-                    bandSum += value
-                    let level = FastMath.decibels(max(value, 1e-12))
-                    let difference = level - history[previous + offset]
-                    if difference > 0 { rise += min(difference, 30) }
-                    // Rise since `riseFrames + 1` frames ago, bin by bin.
-                    if level - history[riseBase + offset] >= binRise { broadRise += 1 }
-                    // The frame `decayFrames` ago: of its bins that had just risen, how many
-                    // have fallen back since.
-                    let then = history[decayTarget + offset]
-                    if then - history[decayBase + offset] >= binRise {
-                        risen += 1
-                        if then - level >= binRise { fallen += 1 }
+                recentPeak.withUnsafeMutableBufferPointer { recentPeak in
+                    for offset in 0..<bins {
+                        let value = power[bandStart + offset]
+                        bandSum += value
+                        let level = FastMath.decibels(max(value, 1e-12))
+                        let peak = max(level, recentPeak[offset] - decay)
+                        recentPeak[offset] = peak
+                        if peak > loudest { loudest = peak }
+                        guard peak >= liveFloor else {
+                            history[newest + offset] = level
+                            continue
+                        }
+                        live += 1
+                        let difference = level - history[previous + offset]
+                        if difference > 0 { rise += min(difference, 30) }
+                        // Rise since `riseFrames + 1` frames ago, bin by bin.
+                        if level - history[riseBase + offset] >= binRise { broadRise += 1 }
+                        // The frame `decayFrames` ago: of its bins that had just risen, how many
+                        // have fallen back since.
+                        let then = history[decayTarget + offset]
+                        if then - history[decayBase + offset] >= binRise {
+                            risen += 1
+                            if then - level >= binRise { fallen += 1 }
+                        }
+                        history[newest + offset] = level
                     }
-                    history[newest + offset] = level
                 }
             }
+            recentLoudest = loudest
             for k in lowBins { lowSum += power[k] }
             for band in shapeBands {
                 var sum: Float = 0
@@ -256,8 +285,9 @@ public final class KeystrokeDetector {
         let normaliser = Float(window.count) * Float(window.count) / 4
         // This frame completes the decay of the one `decayFrames` before it, if there was one.
         if count >= decayFrames { decayFraction.append(risen > 0 ? Float(fallen) / Float(risen) : 0) }
-        flux.append(rise / Float(bins))
-        riseFraction.append(Float(broadRise) / Float(bins))
+        flux.append(live > 0 ? rise / Float(live) : 0)
+        riseFraction.append(live > 0 ? Float(broadRise) / Float(live) : 0)
+        frameObserver?(live)
         bandDB.append(10 * log10(max(bandSum / normaliser, 1e-12)))
         lowDB.append(10 * log10(max(lowSum / normaliser, 1e-12)))
     }

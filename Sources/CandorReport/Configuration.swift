@@ -103,7 +103,7 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// (local median + this many median absolute deviations of the onset function). Tuned
         /// on the Model M; a duller keyboard's clicks hold less of their energy above 2 kHz.
         public var onsetBandLowHz: Double = 2000
-        public var onsetBandHighHz: Double = 12000
+        public var onsetBandHighHz: Double = 20000
         public var onsetThresholdMADs: Double = 6
         public init() {}
         enum CodingKeys: String, CodingKey {

@@ -92,7 +92,9 @@ struct KeystrokeTests {
         #expect(landing.count >= 10)
         #expect(with.landed > without.landed)
         #expect(with.f1 > without.f1)
-        #expect(with.f1 >= 0.9)
+        // 0.89 here with the 2–20 kHz onset band (0.90 with 2–12 kHz; the benchmark's fast-typing
+        // case moves by ±0.01 between the two).
+        #expect(with.f1 >= 0.88)
     }
 
     @Test("searching a sliding window as audio arrives finds exactly what one search at the end finds")
@@ -112,6 +114,45 @@ struct KeystrokeTests {
         #expect(whole.count > 50)
         #expect(try run(segmentSeconds: 0.5, block: 4800) == whole)
         #expect(try run(segmentSeconds: 3, block: 77777) == whole)
+    }
+
+    /// A 16 kHz voice codec leaves next to nothing above 8 kHz: counted in the 2–20 kHz band's
+    /// averages, those bins (coding noise near the numerical floor, or nothing) would water
+    /// down the onset function and the share of risen bins. Bins far below the band's loudest
+    /// are left out; in full-band audio every bin counts.
+    @Test("through a 16 kHz voice codec, the empty band above 8 kHz is left out of the onset measures")
+    func emptyBandLeftOut() throws {
+        let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -12...0, seed: 5)
+        let scratch = try ScratchFolder("candor-keys")
+        let raw = scratch.path("mix.f32")
+        try mix.samples.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: URL(fileURLWithPath: raw))
+        let coded = try Tools.ffmpegSamples(scratch.make("mix.webm", ["-f", "f32le", "-ar", "48000", "-ac", "1", "-i", raw,
+                                                                       "-ar", "16000", "-c:a", "libopus", "-b:a", "24k"]), rate: 48000)
+        func run(_ samples: [Float], _ settings: KeystrokeSettings = .init()) throws -> (f1: Double, medianLive: Int) {
+            let detector = try KeystrokeDetector(settings: settings)
+            var live: [Int] = []
+            detector.frameObserver = { live.append($0) }
+            var start = 0
+            while start < samples.count {
+                detector.process(Array(samples[start..<min(samples.count, start + 24000)]))
+                start += 24000
+            }
+            let f1 = TypingFixture.score(detector.finish().map(\.time_s), mix.presses).f1
+            return (f1, live.sorted()[live.count / 2])
+        }
+        // 93.75 Hz bins: 192 from 2 to 20 kHz, 64 of them below 8 kHz and 106 below 12 kHz (the
+        // codec's filter rolls off between 8 and 12 kHz).
+        let usual = try run(coded)
+        var everyBin = KeystrokeSettings()
+        everyBin.deadBinMarginDB = .infinity
+        let diluted = try run(coded, everyBin)
+        let fullBand = try run(mix.samples)
+        print("16 kHz codec under speech: F1 \(usual.f1), median live bins \(usual.medianLive); every bin counted: F1 \(diluted.f1); uncoded: median live bins \(fullBand.medianLive)")
+        #expect((64...106).contains(usual.medianLive))
+        #expect(diluted.medianLive == 192)
+        #expect(fullBand.medianLive == 192)
+        #expect(usual.f1 >= 0.8)
+        #expect(usual.f1 > diluted.f1)
     }
 
     /// Speech has transients of its own (plosive bursts, fricative onsets), but they come alone;

@@ -100,7 +100,7 @@ struct ReportTests {
                                 (#"{"latency":{"minimum_pairs":2.5}}"#, "must be a whole number"),
                                 (#"{"latency":{"slow_answer_s":-1}}"#, "must not be negative"),
                                 (#"{"keyboard":{"window_gap_s":"3"}}"#, "must be a number"), ("[1]", "must hold a JSON object"),
-                                (#"{"keyboard":{"onset_band_low_hz":13000}}"#, "'keyboard.onset_band_low_hz' (13000.0) must be below"),
+                                (#"{"keyboard":{"onset_band_low_hz":21000}}"#, "'keyboard.onset_band_low_hz' (21000.0) must be below"),
                                 (#"{"keyboard":{"onset_band_high_hz":30000}}"#, "must be at most 24000"),
                                 (#"{"keyboard":{"onset_threshold_mads":0}}"#, "'keyboard.onset_threshold_mads' must be above 0")] {
             let value = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
