@@ -16,7 +16,10 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
   - fast typing alone (presses 0.1-0.25 s apart: rollover and presses coinciding with the
     previous key's release);
   - the LibriVox mix through a meeting app's voice mode: 16 kHz (nothing above 8 kHz, where
-    the clicks stood clear of this speech), Opus at 24 kb/s;
+    the clicks stood clear of this speech), Opus at 24 kb/s; and a super-wideband voice
+    mode: 24 kHz (nothing above 12 kHz), Opus at 24 kb/s;
+  - the LibriVox mix in a reverberant room (RT60 0.4 s, the reverberant tail 6 dB below the
+    direct sound: a microphone about half a metre from the keyboard in an office);
   - other keyboards, simulated from the Model M under the LibriVox speech (probes of how far
     its tuning carries, not measurements of real keyboards): keys 10 dB quieter; a duller
     keyboard (presses and releases low-passed at 4 kHz, 4th-order Butterworth); quiet releases
@@ -58,7 +61,8 @@ def onset(x):
 
 def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.15, 0.4), keyboard=None):
     """`keyboard`: changes to the Model M samples — `gain_db` (all keys), `lowpass_hz`,
-    `release_db` (releases relative to presses, default -2 dB)."""
+    `release_db` (releases relative to presses, default -2 dB) — and to the room: `reverb_rt60_s`
+    and `reverb_drr_db` reverberate the whole mix (speech, keys, noise: one room, one microphone)."""
     keyboard = keyboard or {}
     rng = numpy.random.default_rng(seed)
     out = (rng.standard_normal(int(seconds * RATE)) * 10 ** (-62 / 20)).astype(numpy.float32)  # room noise
@@ -98,6 +102,17 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
             out[r:r + len(release)] += release[: len(out) - r] * gain * release_gain
             t += rng.uniform(*interval)
         t += rng.uniform(1, 3)
+    if "reverb_rt60_s" in keyboard:
+        # A room's impulse response: the direct sound, then an exponentially decaying noise tail
+        # (60 dB in rt60) from 3 ms on, `reverb_drr_db` below the direct sound in energy.
+        import scipy.signal
+        rt60 = keyboard["reverb_rt60_s"]
+        tail_rng = numpy.random.default_rng(seed + 2000)
+        t = numpy.arange(int(1.5 * rt60 * RATE)) / RATE
+        response = tail_rng.standard_normal(len(t)) * numpy.exp(-6.9 * t / rt60) * (t > 0.003)
+        response *= numpy.sqrt(10 ** (-keyboard["reverb_drr_db"] / 10) / numpy.sum(response ** 2))
+        response[0] = 1.0
+        out = scipy.signal.fftconvolve(out, response)[: len(out)].astype(numpy.float32)
     if gated:
         # Noise suppression: 20 ms blocks below -50 dBFS become digital silence.
         block = int(0.02 * RATE)
@@ -118,6 +133,11 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
         # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz) through Opus at 24 kb/s.
         media = os.path.join(WORK, f"{name}-{seed}.webm")
         ffmpeg("-i", wav, "-ar", "16000", "-c:a", "libopus", "-b:a", "24k", media)
+    elif codec == "superwideband":
+        # A super-wideband voice mode: 24 kHz audio (nothing above 12 kHz) through Opus at 24 kb/s;
+        # the top coded band flickers from frame to frame.
+        media = os.path.join(WORK, f"{name}-{seed}.webm")
+        ffmpeg("-i", wav, "-ar", "24000", "-c:a", "libopus", "-b:a", "24k", media)
     log = os.path.join(WORK, f"{name}-{seed}.events.jsonl")
     jitter = numpy.random.default_rng(seed + 1000)
     with open(log, "w") as handle:
@@ -187,6 +207,8 @@ def main():
              ("under-speech-opus", True, "opus", False, None), ("under-speech-gated", True, None, True, None),
              ("under-full-band-speech", "full-band", None, False, None),
              ("under-speech-wideband", True, "wideband", False, None),
+             ("under-speech-superwideband", True, "superwideband", False, None),
+             ("under-speech-reverberant-room", True, None, False, {"reverb_rt60_s": 0.4, "reverb_drr_db": 6}),
              ("fast-typing-alone", False, None, False, None),
              ("quieter-keys-under-speech", True, None, False, {"gain_db": -10}),
              ("duller-keys-under-speech", True, None, False, {"lowpass_hz": 4000}),

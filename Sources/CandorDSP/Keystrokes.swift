@@ -34,6 +34,11 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// signal — a codec's stopband above its bandwidth, e.g. 8–24 kHz of a 16 kHz voice codec —
     /// and are left out of the band's averages (the onset function, the rise and decay shares).
     public var deadBinMarginDB: Double = 80
+    /// Adaptive whitening (Stowell & Plumbley, 2007): a bin's level counts from no lower than
+    /// this far below its own recent peak (dB), so that what a bin does far below the level it
+    /// recently carried — a codec's flickering top band, noise at the floor — does not count as
+    /// rises, while a click still rises from there to its own peak.
+    public var whiteningFloorDB: Double = 40
     /// Analysis step (s): onsets are placed to within about one step.
     public var hopSeconds: Double = 0.004
     /// A transient must rise this far (dB, band level) within `riseSeconds`.
@@ -234,6 +239,7 @@ public final class KeystrokeDetector {
         var broadRise = 0, risen = 0, fallen = 0, live = 0
         var loudest: Float = -200
         let liveFloor = recentLoudest - Float(settings.deadBinMarginDB), decay = liveDecayPerFrame
+        let whitening = Float(settings.whiteningFloorDB)
         let bandStart = bandBins.lowerBound
         let bins = bandBins.count, slots = ringSlots
         // Ring slots, by age: the previous frame, `riseFrames + 1` frames ago, and the frame
@@ -249,8 +255,10 @@ public final class KeystrokeDetector {
                     for offset in 0..<bins {
                         let value = power[bandStart + offset]
                         bandSum += value
-                        let level = FastMath.decibels(max(value, 1e-12))
-                        let peak = max(level, recentPeak[offset] - decay)
+                        let raw = FastMath.decibels(max(value, 1e-12))
+                        let held = recentPeak[offset] - decay
+                        let peak = max(raw, held)
+                        let level = max(raw, held - whitening)
                         recentPeak[offset] = peak
                         if peak > loudest { loudest = peak }
                         guard peak >= liveFloor else {
