@@ -261,10 +261,9 @@ public final class KeystrokeDetector {
                         let level = max(raw, held - whitening)
                         recentPeak[offset] = peak
                         if peak > loudest { loudest = peak }
-                        guard peak >= liveFloor else {
-                            history[newest + offset] = level
-                            continue
-                        }
+                        // The slot this frame fills is none of those read below.
+                        history[newest + offset] = level
+                        guard peak >= liveFloor else { continue }
                         live += 1
                         let difference = level - history[previous + offset]
                         if difference > 0 { rise += min(difference, 30) }
@@ -277,7 +276,6 @@ public final class KeystrokeDetector {
                             risen += 1
                             if then - level >= binRise { fallen += 1 }
                         }
-                        history[newest + offset] = level
                     }
                 }
             }

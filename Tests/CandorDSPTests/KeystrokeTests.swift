@@ -6,7 +6,11 @@ import Testing
 
 extension TypingFixture {
     static func detect(_ samples: [Float], settings: KeystrokeSettings = .init()) throws -> [Keystroke] {
-        let detector = try KeystrokeDetector(settings: settings)
+        detect(samples, with: try KeystrokeDetector(settings: settings))
+    }
+
+    /// Feeds `samples` to `detector` in half-second blocks and returns its presses.
+    static func detect(_ samples: [Float], with detector: KeystrokeDetector) -> [Keystroke] {
         var start = 0
         while start < samples.count {
             let end = min(samples.count, start + 24000)
@@ -128,12 +132,7 @@ struct KeystrokeTests {
             let detector = try KeystrokeDetector(settings: settings)
             var live: [Int] = []
             detector.frameObserver = { live.append($0) }
-            var start = 0
-            while start < samples.count {
-                detector.process(Array(samples[start..<min(samples.count, start + 24000)]))
-                start += 24000
-            }
-            let f1 = TypingFixture.score(detector.finish().map(\.time_s), mix.presses).f1
+            let f1 = TypingFixture.score(TypingFixture.detect(samples, with: detector).map(\.time_s), mix.presses).f1
             return (f1, live.sorted()[live.count / 2])
         }
         // 93.75 Hz bins: 192 from 2 to 20 kHz, 64 of them below 8 kHz and 106 below 12 kHz (the
