@@ -23,7 +23,12 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
   - other keyboards, simulated from the Model M under the LibriVox speech (probes of how far
     its tuning carries, not measurements of real keyboards): keys 10 dB quieter; a duller
     keyboard (presses and releases low-passed at 4 kHz, 4th-order Butterworth); quiet releases
-    (20 dB below the press instead of 2 dB).
+    (20 dB below the press instead of 2 dB);
+  - eight *real* other keyboards under the LibriVox speech: the press and release recordings of
+    the `keyboardsounds` package's profiles (PyPI, GPL-3; most are Thomas Lai's kbsim samples of
+    Cherry MX, Gateron, Holy Panda and Alpaca switches, one a Logitech G915), downloaded once into
+    bench/work/ with pip and never committed, scaled to the Model M's median press peak. These
+    were not used to tune anything before they were added; several make two sounds per stroke.
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -35,6 +40,8 @@ import glob
 import json
 import os
 import subprocess
+import sys
+import zipfile
 
 import numpy
 import soundfile
@@ -48,6 +55,38 @@ KEYS = "/usr/share/buckle/wav"
 SPEECH = "/usr/share/pocketsphinx/test/data/librivox"
 FULL_BAND_SPEECH = "/usr/share/sounds/alsa"
 OFFSET = 1.3
+KEYBOARDSOUNDS = "keyboardsounds==6.4.3"
+REAL_KEYBOARDS = ["alpaca", "gateron-black-ink", "gateron-red-ink", "holy-panda", "logitech-g915-tkl-brown",
+                  "mx-black", "mx-blue", "mx-brown"]
+
+
+def keyboardsounds_profiles():
+    """The keyboardsounds package's profile folders (downloaded from PyPI once)."""
+    folder = os.path.join(benchlib.WORK, "keyboardsounds")
+    profiles = os.path.join(folder, "keyboardsounds", "profiles")
+    if not os.path.isdir(profiles):
+        os.makedirs(folder, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", folder, KEYBOARDSOUNDS],
+                       check=True)
+        wheel = glob.glob(os.path.join(folder, "keyboardsounds-*.whl"))[0]
+        zipfile.ZipFile(wheel).extractall(folder)
+    return profiles
+
+
+def profile_keys(name, reference_peak):
+    """(press, release) recordings of one keyboardsounds profile, scaled so that its median press
+    peak is `reference_peak`."""
+    folder = os.path.join(keyboardsounds_profiles(), name)
+    if name == "logitech-g915-tkl-brown":
+        pairs = [(f"key-press-{k}.wav", f"key-release-{k}.wav") for k in range(1, 6)]
+    else:
+        release = "release.mp3" if os.path.exists(os.path.join(folder, "release.mp3")) else "release_key.mp3"
+        pairs = [(f"press_key{k}.mp3", release) for k in range(1, 6)]
+        pairs += [(f"press_{k}.mp3", f"release_{k}.mp3") for k in ("space", "enter", "back")
+                  if os.path.exists(os.path.join(folder, f"press_{k}.mp3"))]
+    keys = [(load(os.path.join(folder, p)), load(os.path.join(folder, r))) for p, r in pairs]
+    scale = reference_peak / numpy.median([numpy.abs(p).max() for p, _ in keys])
+    return [(p * scale, r * scale) for p, r in keys]
 
 
 def load(path):
@@ -60,7 +99,8 @@ def onset(x):
 
 
 def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.15, 0.4), keyboard=None):
-    """`keyboard`: changes to the Model M samples — `gain_db` (all keys), `lowpass_hz`,
+    """`keyboard`: `profile` — another real keyboard (a keyboardsounds profile) instead of the
+    Model M; changes to the Model M samples — `gain_db` (all keys), `lowpass_hz`,
     `release_db` (releases relative to presses, default -2 dB) — and to the room: `reverb_rt60_s`
     and `reverb_drr_db` reverberate the whole mix (speech, keys, noise: one room, one microphone)."""
     keyboard = keyboard or {}
@@ -80,6 +120,8 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
                     break
     presses = sorted(glob.glob(os.path.join(KEYS, "*-0.wav")))
     keys = [(load(p), load(p.replace("-0.wav", "-1.wav"))) for p in presses[:60]]
+    if "profile" in keyboard:
+        keys = profile_keys(keyboard["profile"], float(numpy.median([numpy.abs(p).max() for p, _ in keys])))
     if "lowpass_hz" in keyboard:
         import scipy.signal  # librosa's dependency
         sos = scipy.signal.butter(4, keyboard["lowpass_hz"], "low", fs=RATE, output="sos")
@@ -213,6 +255,7 @@ def main():
              ("quieter-keys-under-speech", True, None, False, {"gain_db": -10}),
              ("duller-keys-under-speech", True, None, False, {"lowpass_hz": 4000}),
              ("quiet-releases-under-speech", True, None, False, {"release_db": -20})]
+    cases += [(f"real-{profile}-under-speech", True, None, False, {"profile": profile}) for profile in REAL_KEYBOARDS]
     if options.cases:
         wanted = options.cases.split(",")
         unknown = set(wanted) - {case[0] for case in cases}
@@ -231,13 +274,14 @@ def main():
             media, log, truth = make_case(name, options.seconds, seed, speech, codec, gated, interval, keyboard)
             out = subprocess.run([options.candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json",
                                   "--quiet"], check=True, capture_output=True, text=True).stdout
-            keyboard = json.loads(out)["detectors"]["keyboard"]
-            found = keyboard["acoustic_keystrokes_s"]
+            # (Not `keyboard`: that is the case's keyboard, needed again for the next seed.)
+            result = json.loads(out)["detectors"]["keyboard"]
+            found = result["acoustic_keystrokes_s"]
             per["candor"].append((found, truth))
             per["librosa"].append((librosa_onsets(media), truth))
             per["energy"].append((energy_onsets(media), truth))
-            if keyboard.get("clock_offset_s") is not None:
-                offset_errors.append(abs(keyboard["clock_offset_s"] - OFFSET))
+            if result.get("clock_offset_s") is not None:
+                offset_errors.append(abs(result["clock_offset_s"] - OFFSET))
         row = {"case": name}
         for method, pairs in per.items():
             row[method] = score(*spread(pairs))
