@@ -11,12 +11,25 @@ public struct Keystroke: Sendable, Equatable, Codable {
     /// Whether the key's release was heard too (a second click a dwell time later). Speech
     /// has lone transients (plosive bursts) but no press–release pairs.
     public var releaseHeard: Bool
+    /// Whether its release, had there been one, would probably have been too quiet to hear: this
+    /// keyboard's releases are usually ``KeystrokeDetector/releaseDropDB`` quieter than its
+    /// presses (median over the pairs heard), and this press stood too little above what was
+    /// sounding before it for a release that much quieter to rise `minimumRiseDB` above that.
+    /// A missing release then says little.
+    public var releaseMasked: Bool
+    /// How typical its spectral shape is of this recording's presses heard with their releases
+    /// (``PressTemplate/typicality(_:)``: the share of those presses less typical), or `nil`
+    /// without enough of them.
+    public var typicality: Double?
 
-    public init(time_s: Double, confidence: Double, strength: Double, releaseHeard: Bool = false) {
+    public init(time_s: Double, confidence: Double, strength: Double, releaseHeard: Bool = false,
+                releaseMasked: Bool = false, typicality: Double? = nil) {
         self.time_s = time_s
         self.confidence = confidence
         self.strength = strength
         self.releaseHeard = releaseHeard
+        self.releaseMasked = releaseMasked
+        self.typicality = typicality
     }
 }
 
@@ -56,6 +69,18 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var thresholdWindowSeconds: Double = 0.5
     /// Two onsets closer than this are one (keeps the stronger).
     public var minimumInterOnsetSeconds: Double = 0.025
+    /// Many keys make more than one sound per stroke — a tactile switch's bump before it
+    /// bottoms out, a release's top-out, a stabiliser's rattle: a quieter transient a fixed time
+    /// after the main one. Such *echo delays* are learnt from the recording: gaps of up to
+    /// `echoMaximumSeconds` from an onset to a next one at least `echoMarginDB` quieter (band
+    /// level) that pile up at one value (±1 analysis step): at least `echoMinimumCount` of them,
+    /// and more than chance allows (Poisson tail below `echoSignificance`) given how many gaps
+    /// fall just either side of it — independent keys and releases spread out. Onsets at a
+    /// learnt delay after a louder one are then part of that sound.
+    public var echoMaximumSeconds: Double = 0.08
+    public var echoMarginDB: Double = 3
+    public var echoMinimumCount: Int = 10
+    public var echoSignificance: Double = 0.001
     /// A key's release follows its press after this range of dwell times and is not a press.
     public var releaseMinimumSeconds: Double = 0.03
     public var releaseMaximumSeconds: Double = 0.2
@@ -138,6 +163,11 @@ public final class KeystrokeDetector {
     /// After `finish()`: held-out separation of this recording's press and release shapes
     /// (deviations), or `nil` when no shape model was learnt.
     public private(set) var shapeModelSeparation: Double?
+    /// After `finish()`: how much louder (dB, usually negative) this keyboard's releases are than
+    /// its presses (median over the pairs heard), or `nil` with too few pairs.
+    public private(set) var releaseDropDB: Double?
+    /// After `finish()`: this keyboard's echo delays (s) — see ``KeystrokeSettings/echoMaximumSeconds``.
+    public private(set) var echoDelays_s: [Double] = []
     /// Onsets found so far (12 shape values each: a few MB for hours of speech transients).
     private var candidates: [Candidate] = []
 
@@ -147,6 +177,9 @@ public final class KeystrokeDetector {
         var index: Int
         var start: Int
         var strength: Float
+        /// Peak band level, and the band level of what sounded just before it (dB).
+        var level: Float
+        var background: Float
         /// Height above the adaptive threshold.
         var margin: Float
         /// Spectral shape (``clickShape(at:)``).
@@ -368,7 +401,13 @@ public final class KeystrokeDetector {
                 // The onset time: back from the flux peak to where the rise starts (within 4 ms).
                 var start = i
                 while start > 0 && i - start < 2 && f(start - 1) > 0.25 * f(i) { start -= 1 }
-                candidates.append(Candidate(index: i, start: start, strength: f(i), margin: f(i) - thresholds[block],
+                // What sounded before it (band level), for whether its release could be heard.
+                var priorSum: Float = 0
+                let prior = backgroundFrames(before: i)
+                for j in prior { priorSum += pow(10, band(j) / 10) }
+                let background = 10 * log10(max(priorSum / Float(prior.count), 1e-12))
+                candidates.append(Candidate(index: i, start: start, strength: f(i), level: peakLevel, background: background,
+                                            margin: f(i) - thresholds[block],
                                             shape: clickShape(at: i)))
             }
         }
@@ -401,6 +440,57 @@ public final class KeystrokeDetector {
         return levels.map { $0 - mean }
     }
 
+    /// This keyboard's echo delays (frames, at most two; the mean gap of each peak's three
+    /// frames — onsets at ±1.5 frames of it are its echoes): see ``KeystrokeSettings/echoMaximumSeconds``.
+    private func echoDelays(_ onsets: [Candidate], minimumGap: Int) -> [Double] {
+        let maximumGap = Int((settings.echoMaximumSeconds / hopSeconds).rounded())
+        guard maximumGap > minimumGap + 2, onsets.count > 1 else { return [] }
+        // Gaps to a quieter next onset, counted out to `flank` frames beyond the longest delay
+        // so that a peak near it has flanks on both sides.
+        let flank = 5
+        var histogram = [Int](repeating: 0, count: maximumGap + flank + 1)
+        for k in 1..<onsets.count {
+            let gap = onsets[k].index - onsets[k - 1].index
+            if gap < histogram.count, Double(onsets[k - 1].level - onsets[k].level) >= settings.echoMarginDB { histogram[gap] += 1 }
+        }
+        var delays: [Double] = []
+        for _ in 0..<2 {
+            // The peak: the most gaps within ±1 frame of one delay…
+            var best = 0, bestCount = 0
+            for centre in minimumGap...maximumGap {
+                let count = histogram[centre - 1] + histogram[centre] + histogram[centre + 1]
+                if count > bestCount { (best, bestCount) = (centre, count) }
+            }
+            // …against each side of it (2…5 frames away; only gaps that can occur — two onsets
+            // closer than `minimumGap` are one): the denser side's rate over three frames is what
+            // the peak must beat, so that the edge of a spread (releases after their presses
+            // begin a dwell time later) is no peak. Then: how unlikely is its count by chance?
+            func rate(_ frames: [Int]) -> Double {
+                frames.isEmpty ? 0 : Double(frames.reduce(0) { $0 + histogram[$1] }) * 3 / Double(frames.count)
+            }
+            let around = max(rate((best - flank...best - 2).filter { $0 >= minimumGap }), rate(Array(best + 2...best + flank)))
+            guard bestCount >= settings.echoMinimumCount,
+                  Self.poissonTail(bestCount, mean: max(around, 0.5)) < settings.echoSignificance else { break }
+            delays.append(Double((best - 1) * histogram[best - 1] + best * histogram[best] + (best + 1) * histogram[best + 1])
+                          / Double(bestCount))
+            for gap in best - 1...best + 1 { histogram[gap] = 0 }
+        }
+        return delays
+    }
+
+    /// P(X ≥ k) for X Poisson-distributed with this mean.
+    static func poissonTail(_ k: Int, mean: Double) -> Double {
+        guard k > 0 else { return 1 }
+        var term = exp(Double(k) * log(mean) - mean - lgamma(Double(k + 1)))
+        var sum = 0.0, i = k
+        while term > 1e-15 * sum, i < k + 10_000 {
+            sum += term
+            i += 1
+            term *= mean / Double(i)
+        }
+        return min(1, sum)
+    }
+
     /// Picks key presses. (Speech is told apart later: the keyboard detector counts unlogged
     /// clicks only outside the candidate's speech.)
     public func finish() -> [Keystroke] {
@@ -416,6 +506,19 @@ public final class KeystrokeDetector {
                 onsets.append(candidate)
             }
         }
+        // A quieter transient at this keyboard's echo delay after another is part of that
+        // sound, not a key of its own.
+        let delays = echoDelays(onsets, minimumGap: minimumGap)
+        if !delays.isEmpty {
+            var sounds: [Candidate] = []
+            for onset in onsets {
+                if let last = sounds.last, Double(last.level - onset.level) >= settings.echoMarginDB,
+                   delays.contains(where: { abs(Double(onset.index - last.index) - $0) <= 1.5 }) { continue }
+                sounds.append(onset)
+            }
+            onsets = sounds
+        }
+        echoDelays_s = delays.map { $0 * hopSeconds }
         // Releases: the second click of a press–release pair. A greedy left-to-right pairing
         // goes out of phase after one missed press (each release then taken for a press, each
         // press for a release) for the rest of the burst, so the labelling is decoded for the
@@ -492,12 +595,30 @@ public final class KeystrokeDetector {
             releaseAt = decode(evidence)
         }
         shapeModelSeparation = model?.separation
+        // The pairs decoded teach how much quieter this keyboard's releases are than its presses,
+        // and what its presses sound like.
+        var drops: [Float] = [], confirmed: [[Float]] = []
+        index = 0
+        while index < n {
+            if releaseAt[index] > 0 {
+                drops.append(onsets[index + releaseAt[index]].level - onsets[index].level)
+                confirmed.append(onsets[index].shape)
+            }
+            index += releaseAt[index] + 1
+        }
+        let releaseDrop: Float? = drops.count >= settings.shapeModelMinimumPairs ? FastMath.select(&drops, drops.count / 2) : nil
+        releaseDropDB = releaseDrop.map(Double.init)
+        let template = PressTemplate(presses: confirmed, minimumPresses: settings.shapeModelMinimumPairs)
         var presses: [Keystroke] = []
         func press(_ index: Int, releaseHeard: Bool) {
             let onset = onsets[index]
             let confidence = Double(1 / (1 + exp(-Double(onset.margin) / 0.5)))
+            // Its release, as much quieter as this keyboard's usually are, would not have stood
+            // `minimumRiseDB` above what was sounding before the press.
+            let masked = releaseDrop.map { Double(onset.level + $0 - onset.background) < settings.minimumRiseDB } ?? false
             presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength),
-                                     releaseHeard: releaseHeard))
+                                     releaseHeard: releaseHeard, releaseMasked: masked,
+                                     typicality: template?.typicality(onset.shape)))
         }
         // A lone onset shaped like a release is the release of a press that was not heard —
         // or, one dwell time after a release, the release of a press that landed on that

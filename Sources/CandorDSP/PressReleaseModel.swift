@@ -76,7 +76,7 @@ public struct PressReleaseModel: Sendable {
 
     /// Shrinks a covariance 10 % towards its mean variance (twelve dimensions estimated from a
     /// few dozen examples).
-    private static func shrink(_ c: inout [Double], _ d: Int) {
+    static func shrink(_ c: inout [Double], _ d: Int) {
         var trace = 0.0
         for k in 0..<d { trace += c[k * d + k] }
         let amount = 0.1
@@ -125,7 +125,7 @@ public struct PressReleaseModel: Sendable {
     }
 
     /// Lower Cholesky factor of a symmetric positive-definite matrix (d × d, row-major).
-    private static func cholesky(_ s: [Double], _ d: Int) -> [Double]? {
+    static func cholesky(_ s: [Double], _ d: Int) -> [Double]? {
         var l = [Double](repeating: 0, count: d * d)
         for i in 0..<d {
             for j in 0...i {
@@ -143,7 +143,7 @@ public struct PressReleaseModel: Sendable {
     }
 
     /// Solves L Lᵀ x = y.
-    private static func solve(_ l: [Double], _ d: Int, _ y: [Double]) -> [Double] {
+    static func solve(_ l: [Double], _ d: Int, _ y: [Double]) -> [Double] {
         var z = y
         for i in 0..<d {
             for k in 0..<i { z[i] -= l[i * d + k] * z[k] }
@@ -154,5 +154,72 @@ public struct PressReleaseModel: Sendable {
             z[i] /= l[i * d + i]
         }
         return z
+    }
+}
+
+/// How typical a click's spectral shape is of this recording's key presses: a Gaussian (mean and
+/// covariance shrunk towards its diagonal mean) fitted to the shapes of presses heard with
+/// their releases, with the distance of a shape to it (Mahalanobis) turned into the share of
+/// *held-out* presses at least as far away (two-fold cross-fitting), so that 0.05 means "less
+/// typical than 95 % of this keyboard's presses" whatever the keyboard.
+public struct PressTemplate: Sendable {
+    private let folds: [(mean: [Double], factor: [Double])]
+    /// Held-out squared distances of the presses, ascending.
+    private let heldOut: [Double]
+
+    /// `nil` with fewer than `minimumPresses` presses (at least 8).
+    public init?(presses: [[Float]], minimumPresses: Int = 20) {
+        guard presses.count >= max(minimumPresses, 8), let dimension = presses.first?.count, dimension > 0 else { return nil }
+        let x = presses.map { $0.map(Double.init) }
+        var folds: [(mean: [Double], factor: [Double])] = []
+        var heldOut: [Double] = []
+        for fold in 0..<2 {
+            let train = x.indices.filter { $0 % 2 != fold }.map { x[$0] }
+            guard let model = Self.fit(train, dimension) else { return nil }
+            folds.append(model)
+            for i in x.indices where i % 2 == fold { heldOut.append(Self.distance(x[i], model, dimension)) }
+        }
+        self.folds = folds
+        self.heldOut = heldOut.sorted()
+    }
+
+    /// Share of held-out presses whose shape is at least as far from the template (0…1).
+    public func typicality(_ shape: [Float]) -> Double {
+        let x = shape.map(Double.init), d = x.count
+        let distance = folds.reduce(0) { $0 + Self.distance(x, $1, d) } / Double(folds.count)
+        let closer = heldOut.partitionPoint { $0 < distance }
+        return Double(heldOut.count - closer) / Double(heldOut.count)
+    }
+
+    private static func fit(_ x: [[Double]], _ d: Int) -> (mean: [Double], factor: [Double])? {
+        guard x.count >= 2 else { return nil }
+        var mean = [Double](repeating: 0, count: d)
+        for row in x { for k in 0..<d { mean[k] += row[k] } }
+        mean = mean.map { $0 / Double(x.count) }
+        var c = [Double](repeating: 0, count: d * d)
+        for row in x {
+            for a in 0..<d { for b in 0..<d { c[a * d + b] += (row[a] - mean[a]) * (row[b] - mean[b]) } }
+        }
+        for k in c.indices { c[k] /= Double(x.count - 1) }
+        PressReleaseModel.shrink(&c, d)
+        guard let l = PressReleaseModel.cholesky(c, d) else { return nil }
+        return (mean, l)
+    }
+
+    private static func distance(_ x: [Double], _ model: (mean: [Double], factor: [Double]), _ d: Int) -> Double {
+        let z = PressReleaseModel.solve(model.factor, d, zip(x, model.mean).map { $0 - $1 })
+        return zip(z, zip(x, model.mean).map { $0 - $1 }).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+}
+
+private extension Array where Element == Double {
+    /// First index whose element fails `belongsBefore` (the array is partitioned by it).
+    func partitionPoint(_ belongsBefore: (Double) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongsBefore(self[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

@@ -45,8 +45,20 @@ public struct KeyboardDetector: Sendable {
             }
             return false
         }
+        // A press whose release would have been masked by the speech anyway still counts when
+        // it is among typing and sounds like this keyboard's presses.
+        func maskedKey(_ index: Int) -> Bool {
+            let press = transients[index]
+            guard press.releaseMasked, let typicality = press.typicality, settings.minimumPressTypicality < 1 else { return false }
+            return typicality >= settings.minimumPressTypicality && typingAround(index)
+        }
+        var maskedKeys = 0
         let heard = settings.requireReleaseInSpeech && !releasesInaudible
-            ? transients.indices.filter { !inSpeech[$0] || (transients[$0].releaseHeard && typingAround($0)) }.map { transients[$0] }
+            ? transients.indices.filter { index in
+                guard inSpeech[index], !(transients[index].releaseHeard && typingAround(index)) else { return true }
+                if maskedKey(index) { maskedKeys += 1; return true }
+                return false
+            }.map { transients[$0] }
             : transients
         let heardTimes = heard.map(\.time_s)
         var fields: [String: JSONValue] = [
@@ -55,6 +67,7 @@ public struct KeyboardDetector: Sendable {
             "lone_transients_in_speech": JSONValue(transients.count - heard.count),
             "presses_outside_speech": JSONValue(quietTransients.count),
             "releases_heard_outside_speech": JSONValue(pairedOutside),
+            "presses_in_speech_release_masked": JSONValue(maskedKeys),
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "logged_keystrokes": logged.map { JSONValue($0.count) } ?? .number(0),
             "clock_offset_s": .null, "matched": .number(0), "windows": .array([]),

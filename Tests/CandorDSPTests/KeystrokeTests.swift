@@ -171,6 +171,74 @@ struct KeystrokeTests {
         #expect(usual > raw)
     }
 
+    /// Many keys make two sounds per stroke (a tactile switch's bump, then its bottoming out;
+    /// a release's top-out): a quieter transient a fixed delay after the first. Taken for keys of
+    /// their own they are false presses and they knock the press–release decoding out of phase.
+    /// The delay is learnt from the recording (a sharp peak in the gaps to quieter onsets).
+    @Test("a keyboard with two sounds per stroke: the echo delay is learnt and the echo is no press")
+    func echoes() throws {
+        let mix = try TypingFixture.mix(seconds: 60, speechGain: 0, seed: 3, pressEcho: (0.036, -14))
+        func run(_ settings: KeystrokeSettings) throws -> (score: (precision: Double, recall: Double, f1: Double), delays: [Double]) {
+            let detector = try KeystrokeDetector(settings: settings)
+            let found = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+            return (TypingFixture.score(found, mix.presses), detector.echoDelays_s)
+        }
+        let learnt = try run(.init())
+        var off = KeystrokeSettings()
+        off.echoMinimumCount = .max
+        let unlearnt = try run(off)
+        print("two sounds per stroke: echo delays \(learnt.delays) s, P \(learnt.score.precision) R \(learnt.score.recall) (without: P \(unlearnt.score.precision) R \(unlearnt.score.recall))")
+        #expect(learnt.delays.count == 1)
+        #expect(learnt.delays.allSatisfy { abs($0 - 0.036) <= 0.008 })
+        #expect(unlearnt.score.precision < 0.9)  // the case this is for
+        #expect(learnt.score.precision >= 0.95)
+        #expect(learnt.score.recall >= 0.95)
+        // A Model M makes one sound per stroke: no delay is learnt from its gaps.
+        let plain = try KeystrokeDetector()
+        _ = TypingFixture.detect(try TypingFixture.mix(seconds: 60, speechGain: 1, seed: 3).samples, with: plain)
+        #expect(plain.echoDelays_s.isEmpty)
+    }
+
+    @Test("the Poisson tail behind the echo test")
+    func poissonTail() {
+        #expect(KeystrokeDetector.poissonTail(0, mean: 3) == 1)
+        #expect(abs(KeystrokeDetector.poissonTail(1, mean: 2) - (1 - exp(-2))) < 1e-12)
+        // P(X ≥ 10 | mean 3) = 0.001102…
+        #expect(abs(KeystrokeDetector.poissonTail(10, mean: 3) - 0.0011024) < 1e-6)
+        #expect(KeystrokeDetector.poissonTail(60, mean: 10) < 1e-20)
+    }
+
+    /// A keyboard whose releases are much quieter than its presses: under speech their releases
+    /// go unheard, and a press without one would be set aside as a speech sound. The pairs heard
+    /// tell how much quieter the releases are; a press standing too little above the speech for
+    /// such a release to be heard is marked, and its shape is compared with the presses heard.
+    @Test("quiet releases: how much quieter is learnt, and presses whose release would be masked are marked")
+    func maskedReleases() throws {
+        let quiet = try TypingFixture.mix(seconds: 60, speechGain: 1, seed: 5, releaseGain: 0.1)
+        let detector = try KeystrokeDetector()
+        let presses = TypingFixture.detect(quiet.samples, with: detector)
+        let drop = try #require(detector.releaseDropDB)
+        let lone = presses.filter { !$0.releaseHeard }
+        let masked = lone.filter(\.releaseMasked).count
+        let typical = presses.compactMap(\.typicality).filter { $0 >= 0.05 }.count
+        print("releases 20 dB down: learnt drop \(drop) dB; \(masked) of \(lone.count) presses without a release marked masked; \(typical) of \(presses.count) presses typical")
+        // Measured on the pairs heard — the louder releases — so less than the 20 dB mixed in.
+        #expect(lone.count >= 10)
+        #expect(masked * 2 > lone.count)
+        #expect(typical * 10 >= presses.count * 8)
+
+        // Releases as loud as the presses (a Model M): a missing release is rarely explained away.
+        let loud = try TypingFixture.mix(seconds: 60, speechGain: 1, seed: 5)
+        let usual = try KeystrokeDetector()
+        let loudPresses = TypingFixture.detect(loud.samples, with: usual)
+        let loudDrop = try #require(usual.releaseDropDB)
+        let loudMasked = loudPresses.filter { !$0.releaseHeard && $0.releaseMasked }.count
+        print("releases 2 dB down: learnt drop \(loudDrop) dB; \(loudMasked) of \(loudPresses.filter { !$0.releaseHeard }.count) without a release marked masked")
+        #expect((-8 ... 6).contains(loudDrop))
+        #expect(drop <= loudDrop - 10)
+        #expect(loudMasked * 5 <= loudPresses.filter { !$0.releaseHeard }.count)
+    }
+
     /// `samples` (48 kHz) resampled to `rate` and through Opus at 24 kb/s, decoded at 48 kHz.
     static func throughOpus(_ samples: [Float], rate: Int) throws -> [Float] {
         let scratch = try ScratchFolder("candor-keys")

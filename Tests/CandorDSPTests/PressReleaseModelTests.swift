@@ -35,6 +35,24 @@ struct PressReleaseModelTests {
         #expect(abs(model.releaseEvidence(pressMean.map { $0 * 10 })) <= bound + 1e-9)
     }
 
+    @Test("press template: typicality is the held-out share of presses further away")
+    func template() throws {
+        var random = SeededRandom(seed: 11)
+        let mean: [Float] = (0..<12).map { Float($0) * 0.3 - 1.5 }
+        let presses = Self.shapes(100, mean: mean, spread: 2, &random)
+        let template = try #require(PressTemplate(presses: presses))
+        // New presses from the same keyboard: typicality spread over 0…1, about 5 % below 0.05.
+        let fresh = Self.shapes(400, mean: mean, spread: 2, &random).map { template.typicality($0) }
+        let below = fresh.filter { $0 < 0.05 }.count
+        #expect(fresh.allSatisfy { (0...1).contains($0) })
+        #expect((4...40).contains(below), "\(below) of 400 below 0.05")
+        #expect(abs(fresh.reduce(0, +) / 400 - 0.5) < 0.1)
+        // Another sound entirely: less typical than every press.
+        #expect(template.typicality(mean.enumerated().map { $0.offset % 2 == 0 ? $0.element + 9 : $0.element - 9 }) == 0)
+        #expect(template.typicality(mean) > 0.9)
+        #expect(PressTemplate(presses: Array(presses.prefix(10))) == nil)
+    }
+
     @Test("shapes that do not separate, or too few pairs: no model")
     func inseparable() {
         var random = SeededRandom(seed: 9)

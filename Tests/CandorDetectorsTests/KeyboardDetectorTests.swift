@@ -146,4 +146,31 @@ struct KeyboardDetectorTests {
         #expect(result.fields["press_release_separation"] == .null)
         #expect(result.fields["presses_outside_speech"]?.number == Double(outside.count))
     }
+
+    /// Keys whose releases are much quieter than their presses lose their releases under speech;
+    /// such a press still counts when its release would have been masked anyway, other typing is
+    /// heard around it, and it sounds like this keyboard's presses.
+    @Test("inside speech a press whose release would have been masked counts if typical and amid typing")
+    func maskedReleaseInSpeech() throws {
+        let outside = burst(start: 5, count: 30, seed: 4), paired = [21.0, 21.3]
+        func press(_ t: Double, masked: Bool, typicality: Double?) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, releaseMasked: masked, typicality: typicality)
+        }
+        let kept = press(21.6, masked: true, typicality: 0.4)
+        let atypical = press(21.9, masked: true, typicality: 0.01)  // a speech sound, most likely
+        let audible = press(22.2, masked: false, typicality: 0.6)   // its release should have been heard
+        let alone = press(27.0, masked: true, typicality: 0.5)      // no typing within 1 s
+        let transients = (outside + paired).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+            + [kept, atypical, audible, alone]
+        let speech = [SpeechSegment(start_s: 20, end_s: 30)]
+        let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech)
+        let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
+        #expect(found == Set(outside + paired + [21.6]))
+        #expect(result.fields["presses_in_speech_release_masked"]?.number == 1)
+
+        var off = Configuration.Keyboard()
+        off.minimumPressTypicality = 1
+        let (strict, _) = KeyboardDetector(settings: off).detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech)
+        #expect(Set((strict.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)) == Set(outside + paired))
+    }
 }

@@ -55,9 +55,12 @@ public enum TypingFixture {
     /// 60–130 ms after each press), with real speech (clips back to back, 0.8 s apart, repeated) over it. Returns samples and press times.
     /// With `pressOmittedEvery` N > 0, every Nth key's press sound is left out (as if masked):
     /// its release sounds alone, its time is in `loneReleases`, not in `presses`.
+    /// `releaseGain`: releases relative to their press (amplitude); `pressEcho`: each press sounds
+    /// again `delay` seconds later, `gainDB` quieter (a key that makes two sounds per stroke).
     public static func mix(seconds: Double, speechGain: Float = 1, speech kind: Speech = .librivox, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
                     typingFrom: Double = 0.5, typingTo: Double? = nil, pressOmittedEvery: Int = 0,
-                    pressInterval: ClosedRange<Double> = 0.15...0.4) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double]) {
+                    pressInterval: ClosedRange<Double> = 0.15...0.4, releaseGain: Float = 0.8,
+                    pressEcho: (delay: Double, gainDB: Double)? = nil) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double]) {
         var generator = SeededRandom(seed: seed)
         let rate = 48000.0
         var out = [Float](repeating: 0, count: Int(seconds * rate))
@@ -86,13 +89,19 @@ public enum TypingFixture {
                 let pressStart = Int(t * rate) - key.pressOnset
                 if !omitted {
                     for (i, v) in key.press.enumerated() where pressStart + i >= 0 && pressStart + i < out.count { out[pressStart + i] += v * gain }
+                    // A second, quieter sound of the same stroke (a tactile switch's bump, then
+                    // its bottoming out): a copy of the press a fixed delay later.
+                    if let echo = pressEcho {
+                        let echoStart = pressStart + Int(echo.delay * rate), echoGain = gain * Float(pow(10, echo.gainDB / 20))
+                        for (i, v) in key.press.enumerated() where echoStart + i >= 0 && echoStart + i < out.count { out[echoStart + i] += v * echoGain }
+                    }
                     presses.append(t)
                 }
                 let dwell = Double.random(in: 0.06...0.13, using: &generator)
                 if omitted { loneReleases.append(t + dwell) }
                 releases.append(t + dwell)
                 let releaseStart = Int((t + dwell) * rate) - key.releaseOnset
-                for (i, v) in key.release.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * 0.8 }
+                for (i, v) in key.release.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * releaseGain }
                 t += Double.random(in: pressInterval, using: &generator)
             }
             t += Double.random(in: 1...3, using: &generator)
