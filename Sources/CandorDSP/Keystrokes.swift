@@ -81,6 +81,10 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var echoMarginDB: Double = 3
     public var echoMinimumCount: Int = 10
     public var echoSignificance: Double = 0.001
+    /// Echoes sooner than this are folded into the sound before press and release are told
+    /// apart: keys are held longer (hold times under 50 ms are rare in keystroke-dynamics data).
+    /// A later echo could be a release, so it only never counts as a press of its own.
+    public var echoFoldSeconds: Double = 0.045
     /// A key's release follows its press after this range of dwell times and is not a press.
     public var releaseMinimumSeconds: Double = 0.03
     public var releaseMaximumSeconds: Double = 0.2
@@ -507,36 +511,48 @@ public final class KeystrokeDetector {
             }
         }
         // A quieter transient at this keyboard's echo delay after another is part of that
-        // sound, not a key of its own.
+        // sound, not a key of its own. An echo sooner than any key is held (`echoFoldSeconds`)
+        // is folded into the sound before decoding; a later one could be a release, so the
+        // decoding decides, and it is only kept from counting as a press of its own.
+        let releaseMin = settings.releaseMinimumSeconds, releaseMax = settings.releaseMaximumSeconds
+        func dwellTime(_ times: [Double]) -> (dwell: Double, spread: Double) {
+            var gaps: [Double] = []
+            for i in 0..<max(0, times.count - 1) {
+                let gap = times[i + 1] - times[i]
+                if gap >= releaseMin && gap <= releaseMax { gaps.append(gap) }
+            }
+            gaps.sort()
+            let dwell = gaps.isEmpty ? 0.09 : gaps[gaps.count / 2]
+            let deviations = gaps.map { abs($0 - dwell) }.sorted()
+            return (dwell, max(0.015, 1.4826 * (deviations.isEmpty ? 0.03 : deviations[deviations.count / 2])))
+        }
         let delays = echoDelays(onsets, minimumGap: minimumGap)
-        if !delays.isEmpty {
+        echoDelays_s = delays.map { $0 * hopSeconds }
+        let shortest = settings.echoFoldSeconds / hopSeconds
+        func isEcho(_ onset: Candidate, after last: Candidate, _ delays: [Double]) -> Bool {
+            Double(last.level - onset.level) >= settings.echoMarginDB
+                && delays.contains { abs(Double(onset.index - last.index) - $0) <= 1.5 }
+        }
+        let shortDelays = delays.filter { $0 < shortest }, longDelays = delays.filter { $0 >= shortest }
+        if !shortDelays.isEmpty {
             var sounds: [Candidate] = []
             for onset in onsets {
-                if let last = sounds.last, Double(last.level - onset.level) >= settings.echoMarginDB,
-                   delays.contains(where: { abs(Double(onset.index - last.index) - $0) <= 1.5 }) { continue }
+                if let last = sounds.last, isEcho(onset, after: last, shortDelays) { continue }
                 sounds.append(onset)
             }
             onsets = sounds
         }
-        echoDelays_s = delays.map { $0 * hopSeconds }
         // Releases: the second click of a press–release pair. A greedy left-to-right pairing
         // goes out of phase after one missed press (each release then taken for a press, each
         // press for a release) for the rest of the burst, so the labelling is decoded for the
         // whole sequence at once: pairs whose gap looks like this typist's dwell time (centre
         // and spread estimated from the plausible pairs) score, an onset may stay unpaired, and
         // a press may pair across one other sound.
-        let releaseMin = settings.releaseMinimumSeconds, releaseMax = settings.releaseMaximumSeconds
         let n = onsets.count
         let times = onsets.map { time($0.index) }
-        var gaps: [Double] = []
-        for i in 0..<max(0, n - 1) {
-            let gap = times[i + 1] - times[i]
-            if gap >= releaseMin && gap <= releaseMax { gaps.append(gap) }
-        }
-        gaps.sort()
-        let dwell = gaps.isEmpty ? 0.09 : gaps[gaps.count / 2]
-        let deviations = gaps.map { abs($0 - dwell) }.sorted()
-        let spread = max(0.015, 1.4826 * (deviations.isEmpty ? 0.03 : deviations[deviations.count / 2]))
+        let (dwell, spread) = dwellTime(times)
+        // Onsets at a later echo delay after a louder one: not a press of their own if left lone.
+        let echoLike = onsets.indices.map { i in i > 0 && !longDelays.isEmpty && isEcho(onsets[i], after: onsets[i - 1], longDelays) }
         // Log-likelihood units: a pair within about two spreads of the typical dwell beats
         // leaving both onsets unpaired.
         let pairBonus = 2.0
@@ -625,6 +641,7 @@ public final class KeystrokeDetector {
         // release (fast typing: one onset, two events), which is then reported too.
         var lastRelease = -1
         func lone(_ index: Int) {
+            if echoLike[index] { return }
             if evidence[index] <= 0 { return press(index, releaseHeard: false) }
             guard settings.pressesOnReleases, lastRelease >= 0, lastRelease == index - 1 || lastRelease == index - 2,
                   let score = pairScore(lastRelease, index), score > 0 else { return }
