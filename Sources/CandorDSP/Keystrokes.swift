@@ -381,6 +381,12 @@ public final class KeystrokeDetector {
                 let lowRise = lowDB[i - base] - lowDB[max(base, i - riseFrames - 1) - base]
                 guard Double(lowDB[i - base] - peakLevel) < settings.knockMarginDB || Double(lowRise) < settings.minimumRiseDB
                 else { continue }
+                // What sounded before it (band power): the decay below is measured against it,
+                // and whether its release could be heard.
+                var priorSum: Float = 0
+                let prior = backgroundFrames(before: i)
+                for j in prior { priorSum += pow(10, band(j) / 10) }
+                let background = priorSum / Float(prior.count)
                 // A click dies away within tens of milliseconds; speech sounds (fricatives,
                 // aspirated plosives, vowels) sustain their high-band energy.
                 let decayFrom = i + Int(0.02 / hopSeconds), decayTo = min(count, i + Int(0.04 / hopSeconds))
@@ -390,10 +396,6 @@ public final class KeystrokeDetector {
                     // Measured on the energy the click adds to what was sounding before it (speech
                     // under the typing keeps the band up; the click's own energy still dies away).
                     let after = sum / Float(decayTo - decayFrom)
-                    var backgroundSum: Float = 0
-                    let before = backgroundFrames(before: i)
-                    for j in before { backgroundSum += pow(10, band(j) / 10) }
-                    let background = backgroundSum / Float(before.count)
                     let peak = pow(10, peakLevel / 10)
                     let decay = 10 * log10(max(peak - background, 1e-12) / max(after - background, 1e-12))
                     // Or bin by bin: most of the bins the click lifted have fallen back 30 ms later
@@ -405,12 +407,8 @@ public final class KeystrokeDetector {
                 // The onset time: back from the flux peak to where the rise starts (within 4 ms).
                 var start = i
                 while start > 0 && i - start < 2 && f(start - 1) > 0.25 * f(i) { start -= 1 }
-                // What sounded before it (band level), for whether its release could be heard.
-                var priorSum: Float = 0
-                let prior = backgroundFrames(before: i)
-                for j in prior { priorSum += pow(10, band(j) / 10) }
-                let background = 10 * log10(max(priorSum / Float(prior.count), 1e-12))
-                candidates.append(Candidate(index: i, start: start, strength: f(i), level: peakLevel, background: background,
+                candidates.append(Candidate(index: i, start: start, strength: f(i), level: peakLevel,
+                                            background: 10 * log10(max(background, 1e-12)),
                                             margin: f(i) - thresholds[block],
                                             shape: clickShape(at: i)))
             }
@@ -514,18 +512,6 @@ public final class KeystrokeDetector {
         // sound, not a key of its own. An echo sooner than any key is held (`echoFoldSeconds`)
         // is folded into the sound before decoding; a later one could be a release, so the
         // decoding decides, and it is only kept from counting as a press of its own.
-        let releaseMin = settings.releaseMinimumSeconds, releaseMax = settings.releaseMaximumSeconds
-        func dwellTime(_ times: [Double]) -> (dwell: Double, spread: Double) {
-            var gaps: [Double] = []
-            for i in 0..<max(0, times.count - 1) {
-                let gap = times[i + 1] - times[i]
-                if gap >= releaseMin && gap <= releaseMax { gaps.append(gap) }
-            }
-            gaps.sort()
-            let dwell = gaps.isEmpty ? 0.09 : gaps[gaps.count / 2]
-            let deviations = gaps.map { abs($0 - dwell) }.sorted()
-            return (dwell, max(0.015, 1.4826 * (deviations.isEmpty ? 0.03 : deviations[deviations.count / 2])))
-        }
         let delays = echoDelays(onsets, minimumGap: minimumGap)
         echoDelays_s = delays.map { $0 * hopSeconds }
         let shortest = settings.echoFoldSeconds / hopSeconds
@@ -548,9 +534,18 @@ public final class KeystrokeDetector {
         // whole sequence at once: pairs whose gap looks like this typist's dwell time (centre
         // and spread estimated from the plausible pairs) score, an onset may stay unpaired, and
         // a press may pair across one other sound.
+        let releaseMin = settings.releaseMinimumSeconds, releaseMax = settings.releaseMaximumSeconds
         let n = onsets.count
         let times = onsets.map { time($0.index) }
-        let (dwell, spread) = dwellTime(times)
+        var gaps: [Double] = []
+        for i in 0..<max(0, n - 1) {
+            let gap = times[i + 1] - times[i]
+            if gap >= releaseMin && gap <= releaseMax { gaps.append(gap) }
+        }
+        gaps.sort()
+        let dwell = gaps.isEmpty ? 0.09 : gaps[gaps.count / 2]
+        let deviations = gaps.map { abs($0 - dwell) }.sorted()
+        let spread = max(0.015, 1.4826 * (deviations.isEmpty ? 0.03 : deviations[deviations.count / 2]))
         // Onsets at a later echo delay after a louder one: not a press of their own if left lone.
         let echoLike = onsets.indices.map { i in i > 0 && !longDelays.isEmpty && isEcho(onsets[i], after: onsets[i - 1], longDelays) }
         // Log-likelihood units: a pair within about two spreads of the typical dwell beats

@@ -97,18 +97,10 @@ public struct PressReleaseModel: Sendable {
     private static func fit(_ p: [[Double]], _ r: [[Double]]) -> (weights: [Double], centre: Double)? {
         guard p.count >= 2, r.count >= 2 else { return nil }
         let d = p[0].count
-        func mean(_ xs: [[Double]]) -> [Double] {
-            var m = [Double](repeating: 0, count: d)
-            for x in xs { for k in 0..<d { m[k] += x[k] } }
-            return m.map { $0 / Double(xs.count) }
-        }
-        let mp = mean(p), mr = mean(r)
+        let mp = mean(p, d), mr = mean(r, d)
         var scatter = [Double](repeating: 0, count: d * d)
-        for (xs, m) in [(p, mp), (r, mr)] {
-            for x in xs {
-                for a in 0..<d { for b in 0..<d { scatter[a * d + b] += (x[a] - m[a]) * (x[b] - m[b]) } }
-            }
-        }
+        addScatter(p, about: mp, d, to: &scatter)
+        addScatter(r, about: mr, d, to: &scatter)
         let dof = Double(p.count + r.count - 2)
         for k in scatter.indices { scatter[k] /= dof }
         shrink(&scatter, d)
@@ -122,6 +114,20 @@ public struct PressReleaseModel: Sendable {
         w = w.map { $0 * scale }
         let centre = (project(mp, w) + project(mr, w)) / 2
         return (w, centre)
+    }
+
+    /// Mean of `xs` (each `d` values).
+    static func mean(_ xs: [[Double]], _ d: Int) -> [Double] {
+        var m = [Double](repeating: 0, count: d)
+        for x in xs { for k in 0..<d { m[k] += x[k] } }
+        return m.map { $0 / Double(xs.count) }
+    }
+
+    /// Adds the outer products of `xs`' deviations from `m` to `scatter` (d × d, row-major).
+    static func addScatter(_ xs: [[Double]], about m: [Double], _ d: Int, to scatter: inout [Double]) {
+        for x in xs {
+            for a in 0..<d { for b in 0..<d { scatter[a * d + b] += (x[a] - m[a]) * (x[b] - m[b]) } }
+        }
     }
 
     /// Lower Cholesky factor of a symmetric positive-definite matrix (d × d, row-major).
@@ -187,19 +193,15 @@ public struct PressTemplate: Sendable {
     public func typicality(_ shape: [Float]) -> Double {
         let x = shape.map(Double.init), d = x.count
         let distance = folds.reduce(0) { $0 + Self.distance(x, $1, d) } / Double(folds.count)
-        let closer = heldOut.partitionPoint { $0 < distance }
+        let closer = heldOut.partitionIndex { $0 < distance }
         return Double(heldOut.count - closer) / Double(heldOut.count)
     }
 
     private static func fit(_ x: [[Double]], _ d: Int) -> (mean: [Double], factor: [Double])? {
         guard x.count >= 2 else { return nil }
-        var mean = [Double](repeating: 0, count: d)
-        for row in x { for k in 0..<d { mean[k] += row[k] } }
-        mean = mean.map { $0 / Double(x.count) }
+        let mean = PressReleaseModel.mean(x, d)
         var c = [Double](repeating: 0, count: d * d)
-        for row in x {
-            for a in 0..<d { for b in 0..<d { c[a * d + b] += (row[a] - mean[a]) * (row[b] - mean[b]) } }
-        }
+        PressReleaseModel.addScatter(x, about: mean, d, to: &c)
         for k in c.indices { c[k] /= Double(x.count - 1) }
         PressReleaseModel.shrink(&c, d)
         guard let l = PressReleaseModel.cholesky(c, d) else { return nil }
@@ -207,19 +209,8 @@ public struct PressTemplate: Sendable {
     }
 
     private static func distance(_ x: [Double], _ model: (mean: [Double], factor: [Double]), _ d: Int) -> Double {
-        let z = PressReleaseModel.solve(model.factor, d, zip(x, model.mean).map { $0 - $1 })
-        return zip(z, zip(x, model.mean).map { $0 - $1 }).reduce(0) { $0 + $1.0 * $1.1 }
-    }
-}
-
-private extension Array where Element == Double {
-    /// First index whose element fails `belongsBefore` (the array is partitioned by it).
-    func partitionPoint(_ belongsBefore: (Double) -> Bool) -> Int {
-        var low = 0, high = count
-        while low < high {
-            let middle = (low + high) / 2
-            if belongsBefore(self[middle]) { low = middle + 1 } else { high = middle }
-        }
-        return low
+        let deviation = zip(x, model.mean).map { $0 - $1 }
+        let z = PressReleaseModel.solve(model.factor, d, deviation)
+        return zip(z, deviation).reduce(0) { $0 + $1.0 * $1.1 }
     }
 }
