@@ -100,6 +100,12 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// deviations on held-out pairs.
     public var shapeModelMinimumPairs: Int = 20
     public var shapeModelMinimumSeparation: Double = 0.5
+    /// The discriminant also weighs how loud each click is (the level it adds, dB): many
+    /// keyboards' releases are 8–15 dB quieter than their presses, and through a voice codec
+    /// that is what still tells them apart when the spectral shapes no longer do. How much it
+    /// counts is learnt from the recording's pairs like the shape (next to nothing on a
+    /// keyboard whose releases are as loud as its presses). `false`: shape alone.
+    public var shapeModelUsesLevel = true
     /// With a shape model: a lone release-shaped onset a dwell time after a release means that
     /// release's onset was also a press (fast typing: the next key pressed as the last comes up).
     public var pressesOnReleases = true
@@ -172,7 +178,7 @@ public final class KeystrokeDetector {
     public private(set) var releaseDropDB: Double?
     /// After `finish()`: this keyboard's echo delays (s) — see ``KeystrokeSettings/echoMaximumSeconds``.
     public private(set) var echoDelays_s: [Double] = []
-    /// Onsets found so far (12 shape values each: a few MB for hours of speech transients).
+    /// Onsets found so far (12 shape values and a level each: a few MB for hours of speech transients).
     private var candidates: [Candidate] = []
 
     /// An onset that passed the tests.
@@ -188,6 +194,12 @@ public final class KeystrokeDetector {
         var margin: Float
         /// Spectral shape (``clickShape(at:)``).
         var shape: [Float]
+        /// The level the click adds to what sounded before it (dB, mean over the shape bands).
+        var addedLevel: Float
+        /// What tells press from release: the shape, and how loud the click is (a keyboard whose
+        /// releases are quieter than its presses shows it here; one whose are not, does not, and
+        /// the discriminant learns which from the recording's own pairs).
+        func features(withLevel: Bool) -> [Float] { withLevel ? shape + [addedLevel] : shape }
     }
 
     public struct ParameterError: Error, CustomStringConvertible { public let description: String }
@@ -407,10 +419,11 @@ public final class KeystrokeDetector {
                 // The onset time: back from the flux peak to where the rise starts (within 4 ms).
                 var start = i
                 while start > 0 && i - start < 2 && f(start - 1) > 0.25 * f(i) { start -= 1 }
+                let clickShape = clickShape(at: i)
                 candidates.append(Candidate(index: i, start: start, strength: f(i), level: peakLevel,
                                             background: 10 * log10(max(background, 1e-12)),
                                             margin: f(i) - thresholds[block],
-                                            shape: clickShape(at: i)))
+                                            shape: clickShape.shape, addedLevel: clickShape.level))
             }
         }
         searchedBlock = lastBlock
@@ -424,7 +437,7 @@ public final class KeystrokeDetector {
 
     /// The spectral shape of the click at frame `i`: per shape band, the power it adds (the
     /// loudest of its first frames minus what sounded just before it), in dB about the mean.
-    private func clickShape(at i: Int) -> [Float] {
+    private func clickShape(at i: Int) -> (shape: [Float], level: Float) {
         let bands = shapeBands.count
         func power(_ frame: Int, _ band: Int) -> Float { shape[(frame - base) * bands + band] }
         var peak = i
@@ -439,7 +452,7 @@ public final class KeystrokeDetector {
             levels[band] = 10 * log10(max(value - background, 1e-3 * value, 1e-14))
         }
         let mean = levels.reduce(0, +) / Float(bands)
-        return levels.map { $0 - mean }
+        return (levels.map { $0 - mean }, mean)
     }
 
     /// This keyboard's echo delays (frames, at most two; the mean gap of each peak's three
@@ -593,8 +606,8 @@ public final class KeystrokeDetector {
         var index = 0
         while index < n {
             if releaseAt[index] > 0 {
-                pressShapes.append(onsets[index].shape)
-                releaseShapes.append(onsets[index + releaseAt[index]].shape)
+                pressShapes.append(onsets[index].features(withLevel: settings.shapeModelUsesLevel))
+                releaseShapes.append(onsets[index + releaseAt[index]].features(withLevel: settings.shapeModelUsesLevel))
             }
             index += releaseAt[index] + 1
         }
@@ -602,7 +615,7 @@ public final class KeystrokeDetector {
                                       minimumPairs: settings.shapeModelMinimumPairs,
                                       minimumSeparation: settings.shapeModelMinimumSeparation)
         if let model {
-            evidence = onsets.map { model.releaseEvidence($0.shape) }
+            evidence = onsets.map { model.releaseEvidence($0.features(withLevel: settings.shapeModelUsesLevel)) }
             releaseAt = decode(evidence)
         }
         shapeModelSeparation = model?.separation

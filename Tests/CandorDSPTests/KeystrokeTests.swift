@@ -77,6 +77,32 @@ struct KeystrokeTests {
         #expect(learnt.score.f1 > timed.score.f1)
     }
 
+    /// Through a voice codec a press and its release may keep little of their difference in
+    /// shape, and some keyboards' releases never had much: what still tells them apart is that
+    /// the release is quieter. Here each release is a copy of its press 12 dB down, so shape
+    /// alone cannot tell them, and a release whose press went unheard passes for a press.
+    @Test("a keyboard whose releases differ from its presses only in loudness: the level is learnt too")
+    func releasesQuieterOnly() throws {
+        let mix = try TypingFixture.mix(seconds: 40, speechGain: 0, seed: 3, pressOmittedEvery: 6, releaseGain: 0.25,
+                                        releaseSoundsLikePress: true)
+        func run(_ settings: KeystrokeSettings) throws -> (f1: Double, releases: Int, separation: Double?) {
+            let detector = try KeystrokeDetector(settings: settings)
+            let found = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+            let releases = mix.loneReleases.filter { release in found.contains { abs($0 - release) <= 0.03 } }.count
+            return (TypingFixture.score(found, mix.presses).f1, releases, detector.shapeModelSeparation)
+        }
+        let withLevel = try run(.init())
+        var shapeOnly = KeystrokeSettings()
+        shapeOnly.shapeModelUsesLevel = false
+        let shaped = try run(shapeOnly)
+        print("releases = presses 12 dB down: lone releases reported \(withLevel.releases) of \(mix.loneReleases.count) (shape alone: \(shaped.releases)); separation \(withLevel.separation ?? .nan) (shape alone \(shaped.separation ?? .nan)); F1 \(withLevel.f1) (shape alone \(shaped.f1))")
+        #expect(mix.loneReleases.count >= 10)
+        #expect(shaped.releases * 2 > mix.loneReleases.count)
+        #expect(withLevel.releases * 5 <= mix.loneReleases.count)
+        #expect((withLevel.separation ?? 0) >= 2)
+        #expect(withLevel.f1 > shaped.f1)
+    }
+
     /// Fast typists press the next key as the last one comes up: within 25 ms the two sounds
     /// are one onset, which pairs as the last key's release. Its own release then follows a
     /// dwell time later, alone and release-shaped — so that onset was a press too.

@@ -57,10 +57,13 @@ public enum TypingFixture {
     /// its release sounds alone, its time is in `loneReleases`, not in `presses`.
     /// `releaseGain`: releases relative to their press (amplitude); `pressEcho`: each press sounds
     /// again `delay` seconds later, `gainDB` quieter (a key that makes two sounds per stroke).
+    /// `releaseSoundsLikePress`: each release is a copy of its key's press sound (scaled by
+    /// `releaseGain`), so press and release differ in loudness only, not in spectral shape.
     public static func mix(seconds: Double, speechGain: Float = 1, speech kind: Speech = .librivox, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
                     typingFrom: Double = 0.5, typingTo: Double? = nil, pressOmittedEvery: Int = 0,
                     pressInterval: ClosedRange<Double> = 0.15...0.4, releaseGain: Float = 0.8,
-                    pressEcho: (delay: Double, gainDB: Double)? = nil) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double]) {
+                    pressEcho: (delay: Double, gainDB: Double)? = nil,
+                    releaseSoundsLikePress: Bool = false) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double]) {
         var generator = SeededRandom(seed: seed)
         let rate = 48000.0
         var out = [Float](repeating: 0, count: Int(seconds * rate))
@@ -100,8 +103,9 @@ public enum TypingFixture {
                 let dwell = Double.random(in: 0.06...0.13, using: &generator)
                 if omitted { loneReleases.append(t + dwell) }
                 releases.append(t + dwell)
-                let releaseStart = Int((t + dwell) * rate) - key.releaseOnset
-                for (i, v) in key.release.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * releaseGain }
+                let (releaseSound, releaseOnset) = releaseSoundsLikePress ? (key.press, key.pressOnset) : (key.release, key.releaseOnset)
+                let releaseStart = Int((t + dwell) * rate) - releaseOnset
+                for (i, v) in releaseSound.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * releaseGain }
                 t += Double.random(in: pressInterval, using: &generator)
             }
             t += Double.random(in: 1...3, using: &generator)
