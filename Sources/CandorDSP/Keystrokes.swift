@@ -419,11 +419,11 @@ public final class KeystrokeDetector {
                 // The onset time: back from the flux peak to where the rise starts (within 4 ms).
                 var start = i
                 while start > 0 && i - start < 2 && f(start - 1) > 0.25 * f(i) { start -= 1 }
-                let clickShape = clickShape(at: i)
+                let click = clickShape(at: i)
                 candidates.append(Candidate(index: i, start: start, strength: f(i), level: peakLevel,
                                             background: 10 * log10(max(background, 1e-12)),
                                             margin: f(i) - thresholds[block],
-                                            shape: clickShape.shape, addedLevel: clickShape.level))
+                                            shape: click.shape, addedLevel: click.level))
             }
         }
         searchedBlock = lastBlock
