@@ -35,7 +35,7 @@ Each case has an event log with the true presses on a clock 1.3 s behind the med
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
 Usage: bench/keyboard.py [--seconds S] [--seeds N] [--first-seed K] [--candor PATH] [--json PATH]
-                         [--cases NAME,…] [--no-peers]
+                         [--cases NAME,…] [--no-peers] [--config FILE]
 """
 import argparse
 import glob
@@ -253,6 +253,7 @@ def main():
     parser.add_argument("--candor", default=os.path.join(ROOT, ".build", "release", "candor"))
     parser.add_argument("--json", default=os.path.join(ROOT, "bench", "results", "keyboard.json"))
     parser.add_argument("--cases", help="comma-separated case names (default: all)")
+    parser.add_argument("--config", help="a Candor configuration file passed to analyze (threshold probes)")
     parser.add_argument("--no-peers", action="store_true", help="Candor only (probe runs; published figures include the peers)")
     options = parser.parse_args()
     cases = [("typing-alone", False, None, False, None), ("under-speech", True, None, False, None),
@@ -284,8 +285,10 @@ def main():
             # often pressed before the last is released, or as it is.
             interval = (0.1, 0.25) if name.startswith("fast") else (0.15, 0.4)
             media, log, truth = make_case(name, options.seconds, seed, speech, codec, gated, interval, keyboard)
-            out = subprocess.run([options.candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json",
-                                  "--quiet"], check=True, capture_output=True, text=True).stdout
+            command = [options.candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json", "--quiet"]
+            if options.config:
+                command += ["--config", options.config]
+            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             # (Not `keyboard`: that is the case's keyboard, needed again for the next seed.)
             result = json.loads(out)["detectors"]["keyboard"]
             found = result["acoustic_keystrokes_s"]

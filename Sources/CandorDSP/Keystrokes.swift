@@ -109,6 +109,10 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// With a shape model: a lone release-shaped onset a dwell time after a release means that
     /// release's onset was also a press (fast typing: the next key pressed as the last comes up).
     public var pressesOnReleases = true
+    /// …and, on a keyboard whose releases are quieter than its presses by more than that
+    /// difference varies, only when the release is nearer a press's level than a release's (it
+    /// carries the next key's press). `false`: timing and shape alone.
+    public var pressesOnReleasesLevelGate = true
     public init() {}
 }
 
@@ -631,6 +635,12 @@ public final class KeystrokeDetector {
             index += releaseAt[index] + 1
         }
         let releaseDrop: Float? = drops.count >= settings.shapeModelMinimumPairs ? FastMath.select(&drops, drops.count / 2) : nil
+        // How widely that difference varies from stroke to stroke (1.4826 × its median absolute
+        // deviation): releases are told from presses by level only when they are quieter by more.
+        let releaseDropSpread: Float? = releaseDrop.map { drop in
+            var deviations = drops.map { abs($0 - drop) }
+            return 1.4826 * FastMath.select(&deviations, deviations.count / 2)
+        }
         releaseDropDB = releaseDrop.map(Double.init)
         let template = PressTemplate(presses: confirmed, minimumPresses: settings.shapeModelMinimumPairs)
         var presses: [Keystroke] = []
@@ -647,18 +657,28 @@ public final class KeystrokeDetector {
         // A lone onset shaped like a release is the release of a press that was not heard —
         // or, one dwell time after a release, the release of a press that landed on that
         // release (fast typing: one onset, two events), which is then reported too.
-        var lastRelease = -1
+        // On a keyboard whose releases are clearly quieter than its presses, a release that was
+        // also a press carries the press's sound: it must be nearer the level of a press than of a
+        // release (louder than its own press less half the usual drop), or a second sound after a
+        // release — a speech sound, a key's rattle — would make every such release a press.
+        var lastPress = -1, lastRelease = -1
+        func alsoPressed(_ release: Int) -> Bool {
+            guard settings.pressesOnReleasesLevelGate, let drop = releaseDrop, let spread = releaseDropSpread, drop < -spread,
+                  lastPress >= 0 else { return true }
+            return onsets[release].level - onsets[lastPress].level > drop / 2
+        }
         func lone(_ index: Int) {
             if echoLike[index] { return }
             if evidence[index] <= 0 { return press(index, releaseHeard: false) }
             guard settings.pressesOnReleases, lastRelease >= 0, lastRelease == index - 1 || lastRelease == index - 2,
-                  let score = pairScore(lastRelease, index), score > 0 else { return }
+                  let score = pairScore(lastRelease, index), score > 0, alsoPressed(lastRelease) else { return }
             press(lastRelease, releaseHeard: true)
         }
         index = 0
         while index < n {
             if releaseAt[index] > 0 {
                 press(index, releaseHeard: true)
+                lastPress = index
                 lastRelease = index + releaseAt[index]
                 if releaseAt[index] == 2 { lone(index + 1) }  // the sound in between
             } else {

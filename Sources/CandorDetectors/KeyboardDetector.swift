@@ -52,11 +52,18 @@ public struct KeyboardDetector: Sendable {
             guard press.releaseMasked, let typicality = press.typicality, settings.minimumPressTypicality < 1 else { return false }
             return typicality >= settings.minimumPressTypicality && typingAround(index)
         }
-        var maskedKeys = 0
+        // And one that sounds much like this keyboard's presses counts among typing whatever its
+        // release would have sounded like: speech's transients are seldom that typical of them.
+        func typicalKey(_ index: Int) -> Bool {
+            guard let typicality = transients[index].typicality, settings.lonePressTypicality < 1 else { return false }
+            return typicality >= settings.lonePressTypicality && typingAround(index)
+        }
+        var maskedKeys = 0, typicalKeys = 0
         let heard = settings.requireReleaseInSpeech && !releasesInaudible
             ? transients.indices.filter { index in
                 guard inSpeech[index], !(transients[index].releaseHeard && typingAround(index)) else { return true }
                 if maskedKey(index) { maskedKeys += 1; return true }
+                if typicalKey(index) { typicalKeys += 1; return true }
                 return false
             }.map { transients[$0] }
             : transients
@@ -68,6 +75,7 @@ public struct KeyboardDetector: Sendable {
             "presses_outside_speech": JSONValue(quietTransients.count),
             "releases_heard_outside_speech": JSONValue(pairedOutside),
             "presses_in_speech_release_masked": JSONValue(maskedKeys),
+            "presses_in_speech_typical": JSONValue(typicalKeys),
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "logged_keystrokes": logged.map { JSONValue($0.count) } ?? .number(0),
             "clock_offset_s": .null, "matched": .number(0), "windows": .array([]),

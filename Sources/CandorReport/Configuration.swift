@@ -105,6 +105,13 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// `typingContextSeconds`, and its spectral shape is no less typical of this keyboard's
         /// presses than this share of them (0…1; 1 turns the exception off).
         public var minimumPressTypicality: Double = 0.05
+        /// Inside speech, a press without a release also counts, whatever its release would have
+        /// sounded like, when another press is heard within `typingContextSeconds` and its spectral
+        /// shape is no less typical of this keyboard's presses than this share of them (0…1; 1
+        /// turns it off). Speech's own transients are rarely typical of a keyboard's presses
+        /// (measured: a median typicality under 0.1, against about 0.45 for presses), so this bar
+        /// is higher than `minimumPressTypicality`, where the masked release already speaks for a key.
+        public var lonePressTypicality: Double = 0.25
         /// The key-press detector's onset band (Hz, of 48 kHz audio) and adaptive threshold
         /// (local median + this many median absolute deviations of the onset function). Tuned
         /// on the Model M; a duller keyboard's clicks hold less of their energy above 2 kHz.
@@ -121,6 +128,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case requireReleaseInSpeech = "require_release_in_speech", speechMarginSeconds = "speech_margin_s"
             case minimumReleaseFraction = "minimum_release_fraction", releaseEvidenceKeys = "release_evidence_keys"
             case typingContextSeconds = "typing_context_s", minimumPressTypicality = "minimum_press_typicality"
+            case lonePressTypicality = "lone_press_typicality"
             case onsetBandLowHz = "onset_band_low_hz", onsetBandHighHz = "onset_band_high_hz"
             case onsetThresholdMADs = "onset_threshold_mads"
         }
@@ -140,6 +148,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "typing_context_s": "…and there a press also needs another press with its release within this distance: typing comes in bursts (s)",
             "minimum_release_fraction": "the rule is off when fewer than this fraction of presses outside speech have a release heard (a keyboard with silent releases)…",
             "release_evidence_keys": "…out of at least this many",
+            "lone_press_typicality": "inside speech a press without a release also counts, whatever its release would have sounded like, if another press is heard within typing_context_s and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
             "minimum_press_typicality": "inside speech a press without a release still counts if its release would have been too quiet to hear over the speech, another press is heard within typing_context_s, and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
             "onset_band_low_hz": "key presses are found from sharp rises of this band's level (Hz; speech fills the band below 2 kHz)…",
             "onset_band_high_hz": "…to this frequency (Hz, at most 24000: the detector hears 48 kHz audio)",
@@ -293,6 +302,9 @@ public struct Configuration: Sendable, Equatable, Codable {
         }
         guard (0...1).contains(keyboard.minimumPressTypicality) else {
             throw LoadError(path: path, message: "'keyboard.minimum_press_typicality' (\(keyboard.minimumPressTypicality)) must lie between 0 and 1")
+        }
+        guard (0...1).contains(keyboard.lonePressTypicality) else {
+            throw LoadError(path: path, message: "'keyboard.lone_press_typicality' (\(keyboard.lonePressTypicality)) must lie between 0 and 1")
         }
     }
 

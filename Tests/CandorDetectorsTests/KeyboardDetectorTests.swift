@@ -158,7 +158,9 @@ struct KeyboardDetectorTests {
         }
         let kept = press(21.6, masked: true, typicality: 0.4)
         let atypical = press(21.9, masked: true, typicality: 0.01)  // a speech sound, most likely
-        let audible = press(22.2, masked: false, typicality: 0.6)   // its release should have been heard
+        // Its release should have been heard, and it is only somewhat typical (between the
+        // masked-release bar, 0.05, and the lone-press bar, 0.25).
+        let audible = press(22.2, masked: false, typicality: 0.15)
         let alone = press(27.0, masked: true, typicality: 0.5)      // no typing within 1 s
         let transients = (outside + paired).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
             + [kept, atypical, audible, alone]
@@ -167,10 +169,44 @@ struct KeyboardDetectorTests {
         let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
         #expect(found == Set(outside + paired + [21.6]))
         #expect(result.fields["presses_in_speech_release_masked"]?.number == 1)
+        #expect(result.fields["presses_in_speech_typical"]?.number == 0)
 
         var off = Configuration.Keyboard()
         off.minimumPressTypicality = 1
+        off.lonePressTypicality = 1  // (0.4 would count as typical on its own)
         let (strict, _) = KeyboardDetector(settings: off).detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech)
         #expect(Set((strict.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)) == Set(outside + paired))
+    }
+
+    /// Speech masks releases that should have been heard too (it raises the onset threshold a
+    /// release must pass); a lone press in speech that sounds much like this keyboard's presses
+    /// counts amid typing whatever its release would have sounded like — speech's own transients
+    /// are seldom that typical of a keyboard's presses.
+    @Test("inside speech a lone press counts if highly typical of this keyboard and amid typing")
+    func typicalLonePressInSpeech() throws {
+        let outside = burst(start: 5, count: 30, seed: 4), paired = [21.0, 21.3]
+        func press(_ t: Double, typicality: Double?) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, typicality: typicality)
+        }
+        let typical = press(21.6, typicality: 0.6)
+        let atTheBar = press(21.9, typicality: 0.25)
+        let somewhat = press(22.1, typicality: 0.2)    // below the bar: a speech sound, as likely
+        let noModel = press(21.75, typicality: nil)    // too few presses heard to tell
+        let alone = press(27.0, typicality: 0.9)       // no typing within 1 s
+        let transients = (outside + paired).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+            + [typical, atTheBar, somewhat, noModel, alone]
+        let speech = [SpeechSegment(start_s: 20, end_s: 30)]
+        let sorted = transients.sorted { $0.time_s < $1.time_s }
+        let (result, _) = detector.detect(heard: sorted, logged: nil, speech: speech)
+        let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
+        #expect(found == Set(outside + paired + [21.6, 21.9]))
+        #expect(result.fields["presses_in_speech_typical"]?.number == 2)
+        #expect(result.fields["lone_transients_in_speech"]?.number == 3)
+
+        var off = Configuration.Keyboard()
+        off.lonePressTypicality = 1
+        let (strict, _) = KeyboardDetector(settings: off).detect(heard: sorted, logged: nil, speech: speech)
+        #expect(Set((strict.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)) == Set(outside + paired))
+        #expect(strict.fields["presses_in_speech_typical"]?.number == 0)
     }
 }

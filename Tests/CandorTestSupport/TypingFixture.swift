@@ -59,11 +59,15 @@ public enum TypingFixture {
     /// again `delay` seconds later, `gainDB` quieter (a key that makes two sounds per stroke).
     /// `releaseSoundsLikePress`: each release is a copy of its key's press sound (scaled by
     /// `releaseGain`), so press and release differ in loudness only, not in spectral shape.
+    /// `releaseRattle`: after every Nth release a second copy of it sounds `delay` seconds later
+    /// (random, so no echo delay is learnt), `gainDB` quieter — a release-shaped sound a dwell
+    /// time after a release with no press behind it (a loose keycap, a speech sound).
     public static func mix(seconds: Double, speechGain: Float = 1, speech kind: Speech = .librivox, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
                     typingFrom: Double = 0.5, typingTo: Double? = nil, pressOmittedEvery: Int = 0,
                     pressInterval: ClosedRange<Double> = 0.15...0.4, releaseGain: Float = 0.8,
                     pressEcho: (delay: Double, gainDB: Double)? = nil,
-                    releaseSoundsLikePress: Bool = false) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double]) {
+                    releaseSoundsLikePress: Bool = false,
+                    releaseRattle: (every: Int, delay: ClosedRange<Double>, gainDB: Double)? = nil) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double]) {
         var generator = SeededRandom(seed: seed)
         let rate = 48000.0
         var out = [Float](repeating: 0, count: Int(seconds * rate))
@@ -106,6 +110,11 @@ public enum TypingFixture {
                 let (releaseSound, releaseOnset) = releaseSoundsLikePress ? (key.press, key.pressOnset) : (key.release, key.releaseOnset)
                 let releaseStart = Int((t + dwell) * rate) - releaseOnset
                 for (i, v) in releaseSound.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * releaseGain }
+                if let rattle = releaseRattle, releases.count % rattle.every == 0 {
+                    let rattleStart = releaseStart + Int(Double.random(in: rattle.delay, using: &generator) * rate)
+                    let rattleGain = gain * releaseGain * Float(pow(10, rattle.gainDB / 20))
+                    for (i, v) in releaseSound.enumerated() where rattleStart + i >= 0 && rattleStart + i < out.count { out[rattleStart + i] += v * rattleGain }
+                }
                 t += Double.random(in: pressInterval, using: &generator)
             }
             t += Double.random(in: 1...3, using: &generator)
