@@ -113,6 +113,13 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// difference varies, only when the release is nearer a press's level than a release's (it
     /// carries the next key's press). `false`: timing and shape alone.
     public var pressesOnReleasesLevelGate = true
+    /// Press–release pairs also score by how the levels the two clicks add compare, learnt per
+    /// recording from the pairs decoded by timing and shape, where releases are distinctly
+    /// quieter (or louder) than their presses by more than that varies from key to key: a pair
+    /// whose difference does not fit loses score (a release and the next key's press are no
+    /// pair). This share of pairs is taken to stray from the learnt difference as far as
+    /// unrelated clicks do, which bounds what one pair can lose. 1 turns the comparison off.
+    public var levelPairOutliers = 0.1
     public init() {}
 }
 
@@ -497,6 +504,14 @@ public final class KeystrokeDetector {
         return delays
     }
 
+    /// Median and robust spread (1.4826 × the median absolute deviation) of `values` (not empty).
+    static func medianAndSpread(_ values: [Float]) -> (median: Double, spread: Double) {
+        var values = values
+        let median = FastMath.select(&values, values.count / 2)
+        for i in values.indices { values[i] = abs(values[i] - median) }
+        return (Double(median), 1.4826 * Double(FastMath.select(&values, values.count / 2)))
+    }
+
     /// P(X ≥ k) for X Poisson-distributed with this mean.
     static func poissonTail(_ k: Int, mean: Double) -> Double {
         guard k > 0 else { return 1 }
@@ -568,12 +583,27 @@ public final class KeystrokeDetector {
         // Log-likelihood units: a pair within about two spreads of the typical dwell beats
         // leaving both onsets unpaired.
         let pairBonus = 2.0
+        // A key's press and release are struck alike (one key, one finger, one distance to the
+        // microphone), so how much louder its release is than its press varies far less than
+        // how loud keys are. Once learnt (`levelPairs`), a pair loses score when the level its
+        // release adds, against its press's, fits this keyboard's worse than two unrelated
+        // clicks' would (log ratio, never a gain: a good fit is what pairs already are;
+        // bounded, as the pair model is a mixture with `levelPairOutliers` of the unrelated one).
+        var levelPairs: (mean: Double, spread: Double, unrelated: Double)?
+        func levelTerm(_ i: Int, _ j: Int) -> Double {
+            guard let model = levelPairs else { return 0 }
+            let difference = Double(onsets[j].addedLevel - onsets[i].addedLevel)
+            func density(_ x: Double, _ sd: Double) -> Double { exp(-0.5 * x * x / (sd * sd)) / sd }
+            let unrelated = density(difference, model.unrelated)
+            let outliers = settings.levelPairOutliers
+            return min(0, log(((1 - outliers) * density(difference - model.mean, model.spread) + outliers * unrelated) / unrelated))
+        }
         func pairScore(_ i: Int, _ j: Int) -> Double? {
             guard j < n else { return nil }
             let gap = times[j] - times[i]
             guard gap >= releaseMin && gap <= releaseMax else { return nil }
             let z = (gap - dwell) / spread
-            return pairBonus - 0.5 * z * z
+            return pairBonus - 0.5 * z * z + levelTerm(i, j)
         }
         // Each onset is a press, a release (of the press before it, or of the one before that
         // when another sound — speech, a mouse — falls in between), or a sound of its own.
@@ -622,6 +652,27 @@ public final class KeystrokeDetector {
             evidence = onsets.map { model.releaseEvidence($0.features(withLevel: settings.shapeModelUsesLevel)) }
             releaseAt = decode(evidence)
         }
+        // The pairs decoded so far teach how the levels of a key's press and release compare,
+        // against the spread of any two clicks' levels (√2 × the spread of one click's); where
+        // that tells pairs apart, the labelling is decoded once more with it.
+        if settings.levelPairOutliers < 1 {
+            var differences: [Float] = []
+            index = 0
+            while index < n {
+                if releaseAt[index] > 0 { differences.append(onsets[index + releaseAt[index]].addedLevel - onsets[index].addedLevel) }
+                index += releaseAt[index] + 1
+            }
+            if differences.count >= settings.shapeModelMinimumPairs {
+                let pairs = Self.medianAndSpread(differences), single = Self.medianAndSpread(onsets.map(\.addedLevel))
+                let unrelated = 2.squareRoot() * single.spread
+                // Only where it tells a pair from a release followed by the next press: the
+                // release distinctly quieter (or louder) than its press, by more than that varies.
+                if pairs.spread > 0, pairs.spread < unrelated, abs(pairs.median) > pairs.spread {
+                    levelPairs = (pairs.median, max(pairs.spread, 1), unrelated)
+                    releaseAt = decode(evidence)
+                }
+            }
+        }
         shapeModelSeparation = model?.separation
         // The pairs decoded teach how much quieter this keyboard's releases are than its presses,
         // and what its presses sound like.
@@ -634,13 +685,10 @@ public final class KeystrokeDetector {
             }
             index += releaseAt[index] + 1
         }
-        let releaseDrop: Float? = drops.count >= settings.shapeModelMinimumPairs ? FastMath.select(&drops, drops.count / 2) : nil
-        // How widely that difference varies from stroke to stroke (1.4826 × its median absolute
-        // deviation): releases are told from presses by level only when they are quieter by more.
-        let releaseDropSpread: Float? = releaseDrop.map { drop in
-            var deviations = drops.map { abs($0 - drop) }
-            return 1.4826 * FastMath.select(&deviations, deviations.count / 2)
-        }
+        // …and how widely that varies from stroke to stroke: releases are told from presses by
+        // level only when they are quieter by more.
+        let dropStatistics = drops.count >= settings.shapeModelMinimumPairs ? Self.medianAndSpread(drops) : nil
+        let releaseDrop = dropStatistics.map { Float($0.median) }, releaseDropSpread = dropStatistics.map { Float($0.spread) }
         releaseDropDB = releaseDrop.map(Double.init)
         let template = PressTemplate(presses: confirmed, minimumPresses: settings.shapeModelMinimumPairs)
         var presses: [Keystroke] = []
