@@ -631,20 +631,24 @@ public final class KeystrokeDetector {
             }
             return releaseAt
         }
+        // The (press, release) onset pairs of a labelling, in order.
+        func pairs(_ releaseAt: [Int]) -> [(press: Int, release: Int)] {
+            var pairs: [(press: Int, release: Int)] = []
+            var index = 0
+            while index < n {
+                if releaseAt[index] > 0 { pairs.append((index, index + releaseAt[index])) }
+                index += releaseAt[index] + 1
+            }
+            return pairs
+        }
         var evidence = [Double](repeating: 0, count: n)
         var releaseAt = decode(evidence)
         // The pairs found by timing alone teach this keyboard's press and release shapes; the
         // labelling is then decoded again with that evidence (a release whose press was masked
         // is no longer taken for a press, nor a pair decoded out of phase).
-        var pressShapes: [[Float]] = [], releaseShapes: [[Float]] = []
-        var index = 0
-        while index < n {
-            if releaseAt[index] > 0 {
-                pressShapes.append(onsets[index].features(withLevel: settings.shapeModelUsesLevel))
-                releaseShapes.append(onsets[index + releaseAt[index]].features(withLevel: settings.shapeModelUsesLevel))
-            }
-            index += releaseAt[index] + 1
-        }
+        let timed = pairs(releaseAt)
+        let pressShapes = timed.map { onsets[$0.press].features(withLevel: settings.shapeModelUsesLevel) }
+        let releaseShapes = timed.map { onsets[$0.release].features(withLevel: settings.shapeModelUsesLevel) }
         let model = PressReleaseModel(presses: pressShapes, releases: releaseShapes,
                                       minimumPairs: settings.shapeModelMinimumPairs,
                                       minimumSeparation: settings.shapeModelMinimumSeparation)
@@ -656,12 +660,7 @@ public final class KeystrokeDetector {
         // against the spread of any two clicks' levels (√2 × the spread of one click's); where
         // that tells pairs apart, the labelling is decoded once more with it.
         if settings.levelPairOutliers < 1 {
-            var differences: [Float] = []
-            index = 0
-            while index < n {
-                if releaseAt[index] > 0 { differences.append(onsets[index + releaseAt[index]].addedLevel - onsets[index].addedLevel) }
-                index += releaseAt[index] + 1
-            }
+            let differences = pairs(releaseAt).map { onsets[$0.release].addedLevel - onsets[$0.press].addedLevel }
             if differences.count >= settings.shapeModelMinimumPairs {
                 let pairs = Self.medianAndSpread(differences), single = Self.medianAndSpread(onsets.map(\.addedLevel))
                 let unrelated = 2.squareRoot() * single.spread
@@ -676,15 +675,8 @@ public final class KeystrokeDetector {
         shapeModelSeparation = model?.separation
         // The pairs decoded teach how much quieter this keyboard's releases are than its presses,
         // and what its presses sound like.
-        var drops: [Float] = [], confirmed: [[Float]] = []
-        index = 0
-        while index < n {
-            if releaseAt[index] > 0 {
-                drops.append(onsets[index + releaseAt[index]].level - onsets[index].level)
-                confirmed.append(onsets[index].shape)
-            }
-            index += releaseAt[index] + 1
-        }
+        let decoded = pairs(releaseAt)
+        let drops = decoded.map { onsets[$0.release].level - onsets[$0.press].level }, confirmed = decoded.map { onsets[$0.press].shape }
         // …and how widely that varies from stroke to stroke: releases are told from presses by
         // level only when they are quieter by more.
         let dropStatistics = drops.count >= settings.shapeModelMinimumPairs ? Self.medianAndSpread(drops) : nil
@@ -722,7 +714,7 @@ public final class KeystrokeDetector {
                   let score = pairScore(lastRelease, index), score > 0, alsoPressed(lastRelease) else { return }
             press(lastRelease, releaseHeard: true)
         }
-        index = 0
+        var index = 0
         while index < n {
             if releaseAt[index] > 0 {
                 press(index, releaseHeard: true)

@@ -45,19 +45,20 @@ public struct KeyboardDetector: Sendable {
             }
             return false
         }
+        // A lone press amid typing whose shape is at least this typical of this keyboard's
+        // presses (a bar of 1 turns the exception off).
+        func typicalAmidTyping(_ index: Int, bar: Double) -> Bool {
+            guard let typicality = transients[index].typicality, bar < 1 else { return false }
+            return typicality >= bar && typingAround(index)
+        }
         // A press whose release would have been masked by the speech anyway still counts when
-        // it is among typing and sounds like this keyboard's presses.
+        // it is among typing and sounds like this keyboard's presses…
         func maskedKey(_ index: Int) -> Bool {
-            let press = transients[index]
-            guard press.releaseMasked, let typicality = press.typicality, settings.minimumPressTypicality < 1 else { return false }
-            return typicality >= settings.minimumPressTypicality && typingAround(index)
+            transients[index].releaseMasked && typicalAmidTyping(index, bar: settings.minimumPressTypicality)
         }
-        // And one that sounds much like this keyboard's presses counts among typing whatever its
-        // release would have sounded like: speech's transients are seldom that typical of them.
-        func typicalKey(_ index: Int) -> Bool {
-            guard let typicality = transients[index].typicality, settings.lonePressTypicality < 1 else { return false }
-            return typicality >= settings.lonePressTypicality && typingAround(index)
-        }
+        // …and one that sounds much like them counts whatever its release would have sounded
+        // like: speech's transients are seldom that typical of them.
+        func typicalKey(_ index: Int) -> Bool { typicalAmidTyping(index, bar: settings.lonePressTypicality) }
         var maskedKeys = 0, typicalKeys = 0
         let heard = settings.requireReleaseInSpeech && !releasesInaudible
             ? transients.indices.filter { index in
