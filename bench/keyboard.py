@@ -100,6 +100,21 @@ def onset(x):
     return int(numpy.argmax(numpy.abs(x) > 0.2 * peak))
 
 
+def add_speech(out, speech):
+    """Adds the speech clips one after another (0.8 s apart) from 1 s on."""
+    position = RATE
+    folder = FULL_BAND_SPEECH if speech == "full-band" else SPEECH
+    clips = sorted(p for p in glob.glob(os.path.join(folder, "*.wav")) if not p.endswith("Noise.wav"))
+    while position < len(out):
+        for clip in clips:
+            x = load(clip)
+            end = min(len(out), position + len(x))
+            out[position:end] += x[: end - position]
+            position += len(x) + int(0.8 * RATE)
+            if position >= len(out):
+                break
+
+
 def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.15, 0.4), keyboard=None):
     """`keyboard`: `profile` — another real keyboard (a keyboardsounds profile) instead of the
     Model M; changes to the Model M samples — `gain_db` (all keys), `lowpass_hz`,
@@ -108,18 +123,11 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     keyboard = keyboard or {}
     rng = numpy.random.default_rng(seed)
     out = (rng.standard_normal(int(seconds * RATE)) * 10 ** (-62 / 20)).astype(numpy.float32)  # room noise
-    if speech:
-        position = RATE
-        folder = FULL_BAND_SPEECH if speech == "full-band" else SPEECH
-        clips = sorted(p for p in glob.glob(os.path.join(folder, "*.wav")) if not p.endswith("Noise.wav"))
-        while position < len(out):
-            for clip in clips:
-                x = load(clip)
-                end = min(len(out), position + len(x))
-                out[position:end] += x[: end - position]
-                position += len(x) + int(0.8 * RATE)
-                if position >= len(out):
-                    break
+    # `keys_codec`: the keyboard (and the room noise) recorded through a meeting app's voice
+    # codec on its own, the speech mixed in afterwards as it was recorded.
+    keys_codec = keyboard.get("keys_codec")
+    if speech and not keys_codec:
+        add_speech(out, speech)
     presses = sorted(glob.glob(os.path.join(KEYS, "*-0.wav")))
     keys = [(load(p), load(p.replace("-0.wav", "-1.wav"))) for p in presses[:60]]
     if "profile" in keyboard:
@@ -157,6 +165,18 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
         response *= numpy.sqrt(10 ** (-keyboard["reverb_drr_db"] / 10) / numpy.sum(response ** 2))
         response[0] = 1.0
         out = scipy.signal.fftconvolve(out, response)[: len(out)].astype(numpy.float32)
+    if keys_codec:
+        os.makedirs(WORK, exist_ok=True)
+        keys_wav = os.path.join(WORK, f"{name}-{seed}.keys.wav")
+        keys_coded = os.path.join(WORK, f"{name}-{seed}.keys.webm")
+        soundfile.write(keys_wav, out, RATE, subtype="FLOAT")
+        rate = {"wideband": 16000, "superwideband": 24000}[keys_codec]
+        ffmpeg("-i", keys_wav, "-ar", str(rate), "-c:a", "libopus", "-b:a", "24k", keys_coded)
+        coded = load(keys_coded)
+        out = numpy.zeros(len(out), dtype=numpy.float32)
+        out[: min(len(out), len(coded))] = coded[: len(out)]
+        if speech:
+            add_speech(out, speech)
     if gated:
         # Noise suppression: 20 ms blocks below -50 dBFS become digital silence.
         block = int(0.02 * RATE)
@@ -269,6 +289,10 @@ def main():
     cases += [(f"real-{profile}-under-speech", True, None, False, {"profile": profile}) for profile in REAL_KEYBOARDS]
     # The held-out condition: real other keyboards under speech through a meeting app's voice mode.
     cases += [(f"real-{profile}-wideband", True, "wideband", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
+    # …and the keyboard alone through that codec, full-band speech mixed in afterwards (speech
+    # then fills the band above 8 kHz where the coded clicks have nothing).
+    cases += [(f"real-{profile}-coded-keys-full-band-speech", "full-band", None, False, {"profile": profile, "keys_codec": "wideband"})
+              for profile in REAL_KEYBOARDS]
     if options.cases:
         wanted = options.cases.split(",")
         unknown = set(wanted) - {case[0] for case in cases}

@@ -120,6 +120,20 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// pair). This share of pairs is taken to stray from the learnt difference as far as
     /// unrelated clicks do, which bounds what one pair can lose. 1 turns the comparison off.
     public var levelPairOutliers = 0.1
+    /// The keyboard may reach the microphone through a narrower channel than the speech over
+    /// it — a meeting app's voice codec passes nothing above 8 kHz (16 kHz audio) or 12 kHz
+    /// (24 kHz audio), and speech mixed in afterwards fills the band above with sound the clicks
+    /// do not lift (or a dull keyboard's clicks have nothing up there). Onsets are therefore also
+    /// measured in bands from `bandLowHz` to each of these tops (Hz; those below `bandHighHz`),
+    /// and the narrowest band still holding the clicks is used: the top of the highest 1 kHz band
+    /// in which this recording's presses heard with their releases (at least
+    /// `shapeModelMinimumPairs`, found in the full band) rise a median `clickBandRiseDB` over
+    /// what sounded before them, adding power no more than `clickBandMarginDB` below what they
+    /// add in their strongest 1 kHz band. Each top lies a little above a codec's edge, so that
+    /// its roll-off stays in. Empty: the full band only.
+    public var narrowerBandTopsHz: [Double] = [9000, 13000]
+    public var clickBandRiseDB: Double = 6
+    public var clickBandMarginDB: Double = 60
     public init() {}
 }
 
@@ -158,23 +172,46 @@ public final class KeystrokeDetector {
     private let lowBins: Range<Int>
     private let hopSeconds: Double
     private let firstFrame_s: Double
-    /// Per frame from global frame `base` on: onset function (positive log-spectral flux in
-    /// the band), band level, low level (dB).
-    private var flux: [Float] = []
-    private var bandDB: [Float] = []
+    /// One onset band (`bandLowHz` up to a top, ``KeystrokeSettings/narrowerBandTopsHz``): its
+    /// per-frame measurements and the onsets found in it.
+    private struct Track {
+        /// Its top (Hz), and how many of the full band's bins it holds (the lowest ones).
+        let top_Hz: Double
+        let bins: Int
+        /// Per frame from global frame `base` on: onset function (positive log-spectral flux in
+        /// the band), band level (dB).
+        var flux: [Float] = []
+        var bandDB: [Float] = []
+        /// Per frame: the share of band bins `binRiseDB` louder than `riseFrames + 1` frames before.
+        var riseFraction: [Float] = []
+        /// Per frame: of the bins that rose there, the share `binRiseDB` quieter 30 ms later
+        /// (filled `decayFrames` behind the other columns).
+        var decayFraction: [Float] = []
+        /// Onsets found so far (12 shape values and a level each: a few MB for hours of speech transients).
+        var candidates: [Candidate] = []
+
+        mutating func forget(_ frames: Int) {
+            flux.removeFirst(frames)
+            bandDB.removeFirst(frames)
+            riseFraction.removeFirst(frames)
+            decayFraction.removeFirst(frames)
+        }
+    }
+    /// The bands, narrowest first; the last is the full band.
+    private var tracks: [Track]
+    /// Per frame: low level (dB).
     private var lowDB: [Float] = []
-    /// Per frame: the share of band bins `binRiseDB` louder than `riseFrames + 1` frames before.
-    private var riseFraction: [Float] = []
-    /// Per frame: of the bins that rose there, the share `binRiseDB` quieter 30 ms later
-    /// (filled `decayFrames` behind the other columns).
-    private var decayFraction: [Float] = []
+    /// Per frame: power in 1 kHz bands (`riseBands`) from `bandLowHz` up — where a click rises.
+    private var risePower: [Float] = []
+    private let riseBands: [Range<Int>]
+    private let riseBandTops_Hz: [Double]
     /// Per frame: power in each of `shapeBands` log-spaced bands (1 kHz up), `shapeBands.count`
     /// values a frame — a click's spectral shape, told press from release by ``PressReleaseModel``.
     private var shape: [Float] = []
     private let shapeBands: [Range<Int>]
     private var base = 0
     /// Frames analysed so far (global).
-    private var count: Int { base + flux.count }
+    private var count: Int { base + lowDB.count }
     /// Blocks of `blockFrames` before this one have been searched.
     private var searchedBlock = 0
     private let blockFrames: Int
@@ -189,8 +226,11 @@ public final class KeystrokeDetector {
     public private(set) var releaseDropDB: Double?
     /// After `finish()`: this keyboard's echo delays (s) — see ``KeystrokeSettings/echoMaximumSeconds``.
     public private(set) var echoDelays_s: [Double] = []
-    /// Onsets found so far (12 shape values and a level each: a few MB for hours of speech transients).
-    private var candidates: [Candidate] = []
+    /// After `finish()`: the top of the onset band used (Hz; ``KeystrokeSettings/narrowerBandTopsHz``),
+    /// and the highest frequency up to which this recording's clicks rise (Hz), or `nil` with too
+    /// few presses heard with their releases to tell.
+    public private(set) var onsetBandTop_Hz: Double
+    public private(set) var clickBandTop_Hz: Double?
 
     /// An onset that passed the tests.
     private struct Candidate {
@@ -207,6 +247,9 @@ public final class KeystrokeDetector {
         var shape: [Float]
         /// The level the click adds to what sounded before it (dB, mean over the shape bands).
         var addedLevel: Float
+        /// Per 1 kHz band from the onset band's foot: how far it rises over what sounded before it
+        /// (dB), then the power it adds (dB) — `2 × riseBands.count` values.
+        var bandRise: [Float]
         /// What tells press from release: the shape, and how loud the click is (a keyboard whose
         /// releases are quieter than its presses shows it here; one whose are not, does not, and
         /// the discriminant learns which from the recording's own pairs).
@@ -245,6 +288,15 @@ public final class KeystrokeDetector {
             throw ParameterError(description: "keystroke band \(settings.bandLowHz)–\(settings.bandHighHz) Hz is narrower than one analysis bin (\(binHz) Hz)")
         }
         lowBins = max(1, Int(50 / binHz))..<max(2, Int(400 / binHz))
+        let low = settings.bandLowHz, bins = bandBins
+        let tops = Set(settings.narrowerBandTopsHz.filter { $0 > low && $0 < settings.bandHighHz }).sorted()
+        tracks = tops.map { Track(top_Hz: $0, bins: max(1, min(bins.count, Int($0 / binHz) - bins.lowerBound))) }
+            + [Track(top_Hz: settings.bandHighHz, bins: bins.count)]
+        onsetBandTop_Hz = settings.bandHighHz
+        riseBandTops_Hz = stride(from: low + 1000, through: settings.bandHighHz, by: 1000).map { $0 }
+        riseBands = riseBandTops_Hz.map { top in
+            max(bins.lowerBound, Int((top - 1000) / binHz))..<min(bins.upperBound, max(Int((top - 1000) / binHz) + 1, Int(top / binHz)))
+        }
         // Twelve log-spaced bands from 1 kHz to 20 kHz (or just below Nyquist).
         let shapeTop = min(20000, 0.95 * rate / 2), shapeCount = 12
         shapeBands = (0..<shapeCount).map { k in
@@ -275,12 +327,10 @@ public final class KeystrokeDetector {
             search(toBlock: (count - lookahead) / blockFrames, final: false)
             let keepFrom = max(0, (searchedBlock - 4 * reach - 1) * blockFrames - Int((settings.riseSeconds / hopSeconds).rounded()) - 4)
             if keepFrom > base {
-                flux.removeFirst(keepFrom - base)
-                bandDB.removeFirst(keepFrom - base)
+                for t in tracks.indices { tracks[t].forget(keepFrom - base) }
                 lowDB.removeFirst(keepFrom - base)
-                riseFraction.removeFirst(keepFrom - base)
-                decayFraction.removeFirst(keepFrom - base)
                 shape.removeFirst((keepFrom - base) * shapeBands.count)
+                risePower.removeFirst((keepFrom - base) * riseBands.count)
                 base = keepFrom
             }
         }
@@ -309,10 +359,19 @@ public final class KeystrokeDetector {
         let decayTarget = slot(decayFrames), decayBase = slot(decayFrames + riseFrames + 1)
         let newest = slot(slots)  // the oldest slot, overwritten by this frame
         let binRise = Float(settings.binRiseDB)
+        // The narrower bands' sums: the running sums as the bins pass each band's top.
+        var sums: [(rise: Float, band: Float, live: Int, broadRise: Int, risen: Int, fallen: Int)] = []
+        sums.reserveCapacity(tracks.count)
+        var nextTop = 0
+        let lastTrack = tracks.count - 1
         power.withUnsafeBufferPointer { power in
             history.withUnsafeMutableBufferPointer { history in
                 recentPeak.withUnsafeMutableBufferPointer { recentPeak in
                     for offset in 0..<bins {
+                        while nextTop < lastTrack && offset == tracks[nextTop].bins {
+                            sums.append((rise, bandSum, live, broadRise, risen, fallen))
+                            nextTop += 1
+                        }
                         let value = power[bandStart + offset]
                         bandSum += value
                         let raw = FastMath.decibels(max(value, 1e-12))
@@ -346,15 +405,25 @@ public final class KeystrokeDetector {
                 for k in band { sum += power[k] }
                 shape.append(sum)
             }
+            for band in riseBands {
+                var sum: Float = 0
+                for k in band { sum += power[k] }
+                risePower.append(sum)
+            }
         }
         ringNewest = (ringNewest + 1) % slots
+        while sums.count < tracks.count { sums.append((rise, bandSum, live, broadRise, risen, fallen)) }
         let normaliser = Float(window.count) * Float(window.count) / 4
-        // This frame completes the decay of the one `decayFrames` before it, if there was one.
-        if count >= decayFrames { decayFraction.append(risen > 0 ? Float(fallen) / Float(risen) : 0) }
-        flux.append(live > 0 ? rise / Float(live) : 0)
-        riseFraction.append(live > 0 ? Float(broadRise) / Float(live) : 0)
+        let completesDecay = count >= decayFrames
+        for t in tracks.indices {
+            let sum = sums[t]
+            // This frame completes the decay of the one `decayFrames` before it, if there was one.
+            if completesDecay { tracks[t].decayFraction.append(sum.risen > 0 ? Float(sum.fallen) / Float(sum.risen) : 0) }
+            tracks[t].flux.append(sum.live > 0 ? sum.rise / Float(sum.live) : 0)
+            tracks[t].riseFraction.append(sum.live > 0 ? Float(sum.broadRise) / Float(sum.live) : 0)
+            tracks[t].bandDB.append(10 * log10(max(sum.band / normaliser, 1e-12)))
+        }
         frameObserver?(live)
-        bandDB.append(10 * log10(max(bandSum / normaliser, 1e-12)))
         lowDB.append(10 * log10(max(lowSum / normaliser, 1e-12)))
     }
 
@@ -365,8 +434,16 @@ public final class KeystrokeDetector {
         guard count > 4 else { return }
         let lastBlock = final ? (count + blockFrames - 1) / blockFrames : toBlock
         guard lastBlock > searchedBlock else { return }
-        let flux = self.flux, bandDB = self.bandDB, lowDB = self.lowDB, riseFraction = self.riseFraction, base = self.base
-        let decayFraction = self.decayFraction
+        for t in tracks.indices { tracks[t].candidates += search(tracks[t], toBlock: lastBlock) }
+        searchedBlock = lastBlock
+    }
+
+    /// The candidate onsets of blocks `searchedBlock..<lastBlock` in one band.
+    private func search(_ track: Track, toBlock lastBlock: Int) -> [Candidate] {
+        let count = self.count
+        var candidates: [Candidate] = []
+        let flux = track.flux, bandDB = track.bandDB, lowDB = self.lowDB, riseFraction = track.riseFraction, base = self.base
+        let decayFraction = track.decayFraction
         @inline(__always) func fallenBack(_ i: Int) -> Float { i - base < decayFraction.count ? decayFraction[i - base] : 0 }
         @inline(__always) func f(_ i: Int) -> Float { flux[i - base] }
         @inline(__always) func band(_ i: Int) -> Float { bandDB[i - base] }
@@ -430,14 +507,14 @@ public final class KeystrokeDetector {
                 // The onset time: back from the flux peak to where the rise starts (within 4 ms).
                 var start = i
                 while start > 0 && i - start < 2 && f(start - 1) > 0.25 * f(i) { start -= 1 }
-                let click = clickShape(at: i)
+                let click = clickShape(at: i, bandDB: bandDB)
                 candidates.append(Candidate(index: i, start: start, strength: f(i), level: peakLevel,
                                             background: 10 * log10(max(background, 1e-12)),
                                             margin: f(i) - thresholds[block],
-                                            shape: click.shape, addedLevel: click.level))
+                                            shape: click.shape, addedLevel: click.level, bandRise: click.rise))
             }
         }
-        searchedBlock = lastBlock
+        return candidates
     }
 
     /// What sounded just before a click at frame `i` (the frames before its rise began): the
@@ -448,12 +525,22 @@ public final class KeystrokeDetector {
 
     /// The spectral shape of the click at frame `i`: per shape band, the power it adds (the
     /// loudest of its first frames minus what sounded just before it), in dB about the mean.
-    private func clickShape(at i: Int) -> (shape: [Float], level: Float) {
+    private func clickShape(at i: Int, bandDB: [Float]) -> (shape: [Float], level: Float, rise: [Float]) {
         let bands = shapeBands.count
         func power(_ frame: Int, _ band: Int) -> Float { shape[(frame - base) * bands + band] }
         var peak = i
         for j in i...min(count - 1, i + 2) where bandDB[j - base] > bandDB[peak - base] { peak = j }
         let before = backgroundFrames(before: i)
+        // Per 1 kHz band: how far it rises (dB), and the power it adds (dB).
+        var rise = [Float](repeating: 0, count: 2 * riseBands.count)
+        for band in riseBands.indices {
+            var background: Float = 0
+            for j in before { background += risePower[(j - base) * riseBands.count + band] }
+            background /= Float(before.count)
+            let value = risePower[(peak - base) * riseBands.count + band]
+            rise[band] = 10 * log10(max(value, 1e-14) / max(background, 1e-14))
+            rise[riseBands.count + band] = 10 * log10(max(value - background, 1e-14))
+        }
         var levels = [Float](repeating: 0, count: bands)
         for band in 0..<bands {
             var background: Float = 0
@@ -463,7 +550,7 @@ public final class KeystrokeDetector {
             levels[band] = 10 * log10(max(value - background, 1e-3 * value, 1e-14))
         }
         let mean = levels.reduce(0, +) / Float(bands)
-        return (levels.map { $0 - mean }, mean)
+        return (levels.map { $0 - mean }, mean, rise)
     }
 
     /// This keyboard's echo delays (frames, at most two; the mean gap of each peak's three
@@ -529,6 +616,30 @@ public final class KeystrokeDetector {
     /// clicks only outside the candidate's speech.)
     public func finish() -> [Keystroke] {
         search(toBlock: 0, final: true)
+        var chosen = tracks.count - 1
+        var (presses, paired) = label(tracks[chosen].candidates)
+        // Where do the clicks heard with their releases rise? The narrowest band reaching that.
+        if paired.count >= max(settings.shapeModelMinimumPairs, 1), !riseBands.isEmpty {
+            let bands = riseBands.count
+            let medians = (0..<2 * bands).map { k in Self.medianAndSpread(paired.map { $0.bandRise[k] }).median }
+            let strongest = medians[bands...].max() ?? 0
+            // A band holds the clicks where they rise in it, by power not far below what they add
+            // in their strongest band (a codec's stopband "rises" from digital silence to its
+            // numerical floor, 90 dB and more below).
+            let top = riseBands.indices.last { medians[$0] >= settings.clickBandRiseDB && medians[bands + $0] >= strongest - settings.clickBandMarginDB }
+                .map { riseBandTops_Hz[$0] }
+            clickBandTop_Hz = top
+            if let top, let narrowest = tracks.firstIndex(where: { $0.top_Hz >= top }), narrowest < chosen {
+                chosen = narrowest
+                (presses, paired) = label(tracks[chosen].candidates)
+            }
+        }
+        onsetBandTop_Hz = tracks[chosen].top_Hz
+        return presses
+    }
+
+    /// Labels one band's onsets: the presses, and the onsets decoded as presses with their releases.
+    private func label(_ candidates: [Candidate]) -> (presses: [Keystroke], paired: [Candidate]) {
         let time = { (i: Int) in self.firstFrame_s + Double(i) * self.hopSeconds }
         // One onset per `minimumInterOnsetSeconds`, keeping the strongest.
         let minimumGap = Int(settings.minimumInterOnsetSeconds / hopSeconds)
@@ -726,6 +837,6 @@ public final class KeystrokeDetector {
             }
             index += releaseAt[index] + 1
         }
-        return presses
+        return (presses, decoded.map { onsets[$0.press] })
     }
 }

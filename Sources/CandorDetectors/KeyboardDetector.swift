@@ -22,8 +22,11 @@ public struct KeyboardDetector: Sendable {
     ///   - speech: the candidate's speech (segments in time order), where heard keystrokes are less certain.
     ///   - pressReleaseSeparation: how far this keyboard's press and release sounds separate by
     ///     spectral shape (``KeystrokeDetector/shapeModelSeparation``), reported as evidence.
+    ///   - onsetBand: the band the presses were found in (Hz) and how high the clicks reach
+    ///     (``KeystrokeDetector/onsetBandTop_Hz``, ``KeystrokeDetector/clickBandTop_Hz``), reported.
     public func detect(heard transients: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = [],
-                       pressReleaseSeparation: Double? = nil) -> (DetectorResult, ClockAlignment?) {
+                       pressReleaseSeparation: Double? = nil,
+                       onsetBand: (low: Double, high: Double, clicksTo: Double?)? = nil) -> (DetectorResult, ClockAlignment?) {
         // Inside speech, a lone transient (no release heard) is more likely a plosive burst
         // than a key: key presses come with releases, speech sounds do not. Unless this keyboard's
         // releases are not heard at all: then, outside speech, most presses are lone too.
@@ -78,6 +81,8 @@ public struct KeyboardDetector: Sendable {
             "presses_in_speech_release_masked": JSONValue(maskedKeys),
             "presses_in_speech_typical": JSONValue(typicalKeys),
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
+            "onset_band_hz": onsetBand.map { .array([.number($0.low), .number($0.high)]) } ?? .null,
+            "click_band_top_hz": onsetBand?.clicksTo.map { .number($0) } ?? .null,
             "logged_keystrokes": logged.map { JSONValue($0.count) } ?? .number(0),
             "clock_offset_s": .null, "matched": .number(0), "windows": .array([]),
         ]

@@ -126,7 +126,8 @@ public enum Analysis {
         let heard = decoded.keystrokes?.finish() ?? []
         let (keyboard, alignment) = KeyboardDetector(settings: configuration.keyboard)
             .detect(heard: heard, logged: log.map(\.keyDownTimes), speech: keyboardSpeech,
-                    pressReleaseSeparation: decoded.keystrokes?.shapeModelSeparation)
+                    pressReleaseSeparation: decoded.keystrokes?.shapeModelSeparation,
+                    onsetBand: decoded.keystrokes.map { (low: $0.settings.bandLowHz, high: $0.onsetBandTop_Hz, clicksTo: $0.clickBandTop_Hz) })
         results.append(keyboard)
         let clock = alignment ?? ClockAlignment(offset_s: 0, source: "session header")
         let questions = (log?.questions ?? []).map { clock.mediaTime($0.start_s)...max(clock.mediaTime($0.start_s), clock.mediaTime($0.end_s)) }
@@ -232,6 +233,7 @@ public enum Analysis {
         settings.bandLowHz = configuration.keyboard.onsetBandLowHz
         settings.bandHighHz = configuration.keyboard.onsetBandHighHz
         settings.thresholdMADs = configuration.keyboard.onsetThresholdMADs
+        if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         return settings
     }
 

@@ -118,6 +118,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         public var onsetBandLowHz: Double = 2000
         public var onsetBandHighHz: Double = 20000
         public var onsetThresholdMADs: Double = 6
+        /// Onsets are also measured in narrower bands (to 9 and 13 kHz), and the narrowest still
+        /// holding this recording's clicks is used: a keyboard heard through a meeting app's voice
+        /// codec has nothing above 8 or 12 kHz, and speech mixed in afterwards fills the band above
+        /// (``KeystrokeSettings/narrowerBandTopsHz``). `false`: the onset band as set.
+        public var adaptiveOnsetBand = true
         public init() {}
         enum CodingKeys: String, CodingKey {
             case matchToleranceSeconds = "match_tolerance_s", offsetSearchSeconds = "offset_search_s"
@@ -130,7 +135,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case typingContextSeconds = "typing_context_s", minimumPressTypicality = "minimum_press_typicality"
             case lonePressTypicality = "lone_press_typicality"
             case onsetBandLowHz = "onset_band_low_hz", onsetBandHighHz = "onset_band_high_hz"
-            case onsetThresholdMADs = "onset_threshold_mads"
+            case onsetThresholdMADs = "onset_threshold_mads", adaptiveOnsetBand = "adaptive_onset_band"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -152,6 +157,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "minimum_press_typicality": "inside speech a press without a release still counts if its release would have been too quiet to hear over the speech, another press is heard within typing_context_s, and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
             "onset_band_low_hz": "key presses are found from sharp rises of this band's level (Hz; speech fills the band below 2 kHz)…",
             "onset_band_high_hz": "…to this frequency (Hz, at most 24000: the detector hears 48 kHz audio)",
+            "adaptive_onset_band": "also find onsets in narrower bands (to 9 and 13 kHz) and use the narrowest that still holds this recording's clicks (a keyboard heard through a voice codec, speech mixed in afterwards; false: the band as set)",
             "onset_threshold_mads": "an onset must rise this many median absolute deviations above the onset function's local median (lower finds quieter keys and more speech sounds)",
         ]
     }

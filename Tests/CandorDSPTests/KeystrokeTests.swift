@@ -250,6 +250,36 @@ struct KeystrokeTests {
         #expect(usual > raw)
     }
 
+    /// A keyboard heard through a meeting app's 16 kHz voice codec, full-band speech mixed in
+    /// afterwards: above 8 kHz there is speech and nothing of the clicks, so counted in the onset
+    /// band it only waters the clicks' rises down. The clicks heard with their releases show
+    /// where they rise; the narrowest onset band holding that is used.
+    @Test("keys through a 16 kHz codec under full-band speech: the onset band narrows to the clicks'")
+    func onsetBandNarrows() throws {
+        let keys = try TypingFixture.mix(seconds: 60, speechGain: 0, keyGainDB: -12...0, seed: 5)
+        let speech = try TypingFixture.mix(seconds: 60, speechGain: 1, speech: .fullBand, typingFrom: 1000)
+        let coded = try Self.throughOpus(keys.samples, rate: 16000)
+        let mixed = speech.samples.indices.map { speech.samples[$0] + ($0 < coded.count ? coded[$0] : 0) }
+        func run(_ samples: [Float], _ settings: KeystrokeSettings = .init()) throws -> (f1: Double, top: Double, clicksTo: Double?) {
+            let detector = try KeystrokeDetector(settings: settings)
+            let f1 = TypingFixture.score(TypingFixture.detect(samples, with: detector).map(\.time_s), keys.presses).f1
+            return (f1, detector.onsetBandTop_Hz, detector.clickBandTop_Hz)
+        }
+        let adaptive = try run(mixed)
+        var fixed = KeystrokeSettings()
+        fixed.narrowerBandTopsHz = []
+        let fullBand = try run(mixed, fixed)
+        // The same keys heard directly under the same speech ring to 20 kHz: the band stays whole.
+        let direct = speech.samples.indices.map { speech.samples[$0] + keys.samples[$0] }
+        let uncoded = try run(direct)
+        print("coded keys under full-band speech: F1 \(adaptive.f1) (band to \(adaptive.top) Hz, clicks to \(String(describing: adaptive.clicksTo)) Hz); whole band F1 \(fullBand.f1); uncoded: band to \(uncoded.top) Hz, F1 \(uncoded.f1)")
+        #expect(adaptive.top == 9000)
+        #expect((8000...9000).contains(adaptive.clicksTo ?? 0))
+        #expect(fullBand.top == 20000)
+        #expect(adaptive.f1 >= fullBand.f1 + 0.05)
+        #expect(uncoded.top == 20000)
+    }
+
     /// Many keys make two sounds per stroke (a tactile switch's bump, then its bottoming out;
     /// a release's top-out): a quieter transient a fixed delay after the first. Taken for keys of
     /// their own they are false presses and they knock the press–release decoding out of phase.
