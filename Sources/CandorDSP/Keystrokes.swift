@@ -209,6 +209,8 @@ public final class KeystrokeDetector {
     /// values a frame — a click's spectral shape, told press from release by ``PressReleaseModel``.
     private var shape: [Float] = []
     private let shapeBands: [Range<Int>]
+    /// The lower edge of each shape band (Hz).
+    private let shapeBandFloors_Hz: [Double]
     private var base = 0
     /// Frames analysed so far (global).
     private var count: Int { base + lowDB.count }
@@ -254,6 +256,16 @@ public final class KeystrokeDetector {
         /// releases are quieter than its presses shows it here; one whose are not, does not, and
         /// the discriminant learns which from the recording's own pairs).
         func features(withLevel: Bool) -> [Float] { withLevel ? shape + [addedLevel] : shape }
+        /// The same click described by its lowest `count` shape bands only.
+        func restricted(toShapeBands count: Int) -> Candidate {
+            guard count < shape.count else { return self }
+            let levels = shape.prefix(count).map { $0 + addedLevel }
+            let mean = levels.reduce(0, +) / Float(count)
+            var copy = self
+            copy.shape = levels.map { $0 - mean }
+            copy.addedLevel = mean
+            return copy
+        }
     }
 
     public struct ParameterError: Error, CustomStringConvertible { public let description: String }
@@ -305,6 +317,7 @@ public final class KeystrokeDetector {
             let first = Int((lo / binHz).rounded())
             return first..<max(first + 1, Int((hi / binHz).rounded()))
         }
+        shapeBandFloors_Hz = shapeBands.map { Double($0.lowerBound) * binHz }
         hopSeconds = Double(hopSamples) / rate
         riseFrames = max(1, Int((settings.riseSeconds / hopSeconds).rounded()))
         decayFrames = max(1, Int((0.03 / hopSeconds).rounded()))
@@ -618,6 +631,7 @@ public final class KeystrokeDetector {
         search(toBlock: 0, final: true)
         var chosen = tracks.count - 1
         var (presses, paired) = label(tracks[chosen].candidates)
+        var shapeBandsUsed = shapeBands.count
         // Where do the clicks heard with their releases rise? The narrowest band reaching that.
         if paired.count >= max(settings.shapeModelMinimumPairs, 1), !riseBands.isEmpty {
             let bands = riseBands.count
@@ -629,9 +643,15 @@ public final class KeystrokeDetector {
             let top = riseBands.indices.last { medians[$0] >= settings.clickBandRiseDB && medians[bands + $0] >= strongest - settings.clickBandMarginDB }
                 .map { riseBandTops_Hz[$0] }
             clickBandTop_Hz = top
-            if let top, let narrowest = tracks.firstIndex(where: { $0.top_Hz >= top }), narrowest < chosen {
-                chosen = narrowest
-                (presses, paired) = label(tracks[chosen].candidates)
+            // Shape bands above the clicks hold only what sounds over them (speech, or a codec's
+            // numerical floor): the press/release shapes and the press template are learnt from
+            // the bands below.
+            let below = top.map { top in max(2, shapeBandFloors_Hz.filter { $0 < top }.count) } ?? shapeBands.count
+            let narrowest = top.flatMap { top in tracks.firstIndex { $0.top_Hz >= top } } ?? chosen
+            if narrowest < chosen || below < shapeBandsUsed {
+                chosen = min(chosen, narrowest)
+                shapeBandsUsed = below
+                (presses, paired) = label(tracks[chosen].candidates.map { $0.restricted(toShapeBands: below) })
             }
         }
         onsetBandTop_Hz = tracks[chosen].top_Hz
