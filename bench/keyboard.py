@@ -214,12 +214,15 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
 
 
 def score(found, truth, tolerance=0.03):
+    """Each found time (in time order) takes the nearest unused true time within ±tolerance."""
+    import bisect
+    truth = sorted(truth)
     used = set()
     hits = 0
     for time in sorted(found):
         best = None
-        for i, t in enumerate(truth):
-            if i not in used and abs(t - time) <= tolerance and (best is None or abs(t - time) < abs(truth[best] - time)):
+        for i in range(bisect.bisect_left(truth, time - tolerance), bisect.bisect_right(truth, time + tolerance)):
+            if i not in used and (best is None or abs(truth[i] - time) < abs(truth[best] - time)):
                 best = i
         if best is not None:
             used.add(best)
