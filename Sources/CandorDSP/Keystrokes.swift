@@ -199,6 +199,8 @@ public final class KeystrokeDetector {
     }
     /// The bands, narrowest first; the last is the full band.
     private var tracks: [Track]
+    /// The narrower bands' `bins`, ascending (read per bin: a constant, not the mutable `tracks`).
+    private let narrowerBins: [Int]
     /// Per frame: low level (dB).
     private var lowDB: [Float] = []
     /// Per frame: power in 1 kHz bands (`riseBands`) from `bandLowHz` up — where a click rises.
@@ -249,9 +251,10 @@ public final class KeystrokeDetector {
         var shape: [Float]
         /// The level the click adds to what sounded before it (dB, mean over the shape bands).
         var addedLevel: Float
-        /// Per 1 kHz band from the onset band's foot: how far it rises over what sounded before it
-        /// (dB), then the power it adds (dB) — `2 × riseBands.count` values.
+        /// Per 1 kHz band from the onset band's foot (`riseBands`): how far it rises over what
+        /// sounded before it, and the power it adds (dB).
         var bandRise: [Float]
+        var bandAdded: [Float]
         /// What tells press from release: the shape, and how loud the click is (a keyboard whose
         /// releases are quieter than its presses shows it here; one whose are not, does not, and
         /// the discriminant learns which from the recording's own pairs).
@@ -304,6 +307,7 @@ public final class KeystrokeDetector {
         let tops = Set(settings.narrowerBandTopsHz.filter { $0 > low && $0 < settings.bandHighHz }).sorted()
         tracks = tops.map { Track(top_Hz: $0, bins: max(1, min(bins.count, Int($0 / binHz) - bins.lowerBound))) }
             + [Track(top_Hz: settings.bandHighHz, bins: bins.count)]
+        narrowerBins = tracks.dropLast().map(\.bins)
         onsetBandTop_Hz = settings.bandHighHz
         riseBandTops_Hz = stride(from: low + 1000, through: settings.bandHighHz, by: 1000).map { $0 }
         riseBands = riseBandTops_Hz.map { top in
@@ -375,15 +379,13 @@ public final class KeystrokeDetector {
         // The narrower bands' sums: the running sums as the bins pass each band's top.
         var sums: [(rise: Float, band: Float, live: Int, broadRise: Int, risen: Int, fallen: Int)] = []
         sums.reserveCapacity(tracks.count)
-        var nextTop = 0
-        let lastTrack = tracks.count - 1
+        let boundaries = narrowerBins
         power.withUnsafeBufferPointer { power in
             history.withUnsafeMutableBufferPointer { history in
                 recentPeak.withUnsafeMutableBufferPointer { recentPeak in
                     for offset in 0..<bins {
-                        while nextTop < lastTrack && offset == tracks[nextTop].bins {
+                        while sums.count < boundaries.count && offset == boundaries[sums.count] {
                             sums.append((rise, bandSum, live, broadRise, risen, fallen))
-                            nextTop += 1
                         }
                         let value = power[bandStart + offset]
                         bandSum += value
@@ -413,16 +415,15 @@ public final class KeystrokeDetector {
             }
             recentLoudest = loudest
             for k in lowBins { lowSum += power[k] }
-            for band in shapeBands {
-                var sum: Float = 0
-                for k in band { sum += power[k] }
-                shape.append(sum)
+            func append(_ bands: [Range<Int>], to column: inout [Float]) {
+                for band in bands {
+                    var sum: Float = 0
+                    for k in band { sum += power[k] }
+                    column.append(sum)
+                }
             }
-            for band in riseBands {
-                var sum: Float = 0
-                for k in band { sum += power[k] }
-                risePower.append(sum)
-            }
+            append(shapeBands, to: &shape)
+            append(riseBands, to: &risePower)
         }
         ringNewest = (ringNewest + 1) % slots
         while sums.count < tracks.count { sums.append((rise, bandSum, live, broadRise, risen, fallen)) }
@@ -524,7 +525,8 @@ public final class KeystrokeDetector {
                 candidates.append(Candidate(index: i, start: start, strength: f(i), level: peakLevel,
                                             background: 10 * log10(max(background, 1e-12)),
                                             margin: f(i) - thresholds[block],
-                                            shape: click.shape, addedLevel: click.level, bandRise: click.rise))
+                                            shape: click.shape, addedLevel: click.level,
+                                            bandRise: click.rise, bandAdded: click.added))
             }
         }
         return candidates
@@ -538,32 +540,29 @@ public final class KeystrokeDetector {
 
     /// The spectral shape of the click at frame `i`: per shape band, the power it adds (the
     /// loudest of its first frames minus what sounded just before it), in dB about the mean.
-    private func clickShape(at i: Int, bandDB: [Float]) -> (shape: [Float], level: Float, rise: [Float]) {
-        let bands = shapeBands.count
-        func power(_ frame: Int, _ band: Int) -> Float { shape[(frame - base) * bands + band] }
+    private func clickShape(at i: Int, bandDB: [Float]) -> (shape: [Float], level: Float, rise: [Float], added: [Float]) {
         var peak = i
         for j in i...min(count - 1, i + 2) where bandDB[j - base] > bandDB[peak - base] { peak = j }
         let before = backgroundFrames(before: i)
+        // A band's power at the click's peak, and its mean over the frames before the click.
+        func peakAndBackground(_ column: [Float], _ bands: Int, _ band: Int) -> (value: Float, background: Float) {
+            var background: Float = 0
+            for j in before { background += column[(j - base) * bands + band] }
+            return (column[(peak - base) * bands + band], background / Float(before.count))
+        }
         // Per 1 kHz band: how far it rises (dB), and the power it adds (dB).
-        var rise = [Float](repeating: 0, count: 2 * riseBands.count)
+        var rise = [Float](repeating: 0, count: riseBands.count), added = rise
         for band in riseBands.indices {
-            var background: Float = 0
-            for j in before { background += risePower[(j - base) * riseBands.count + band] }
-            background /= Float(before.count)
-            let value = risePower[(peak - base) * riseBands.count + band]
+            let (value, background) = peakAndBackground(risePower, riseBands.count, band)
             rise[band] = 10 * log10(max(value, 1e-14) / max(background, 1e-14))
-            rise[riseBands.count + band] = 10 * log10(max(value - background, 1e-14))
+            added[band] = 10 * log10(max(value - background, 1e-14))
         }
-        var levels = [Float](repeating: 0, count: bands)
-        for band in 0..<bands {
-            var background: Float = 0
-            for j in before { background += power(j, band) }
-            background /= Float(before.count)
-            let value = power(peak, band)
-            levels[band] = 10 * log10(max(value - background, 1e-3 * value, 1e-14))
+        let levels = shapeBands.indices.map { band in
+            let (value, background) = peakAndBackground(shape, shapeBands.count, band)
+            return 10 * log10(max(value - background, 1e-3 * value, 1e-14))
         }
-        let mean = levels.reduce(0, +) / Float(bands)
-        return (levels.map { $0 - mean }, mean, rise)
+        let mean = levels.reduce(0, +) / Float(levels.count)
+        return (levels.map { $0 - mean }, mean, rise, added)
     }
 
     /// This keyboard's echo delays (frames, at most two; the mean gap of each peak's three
@@ -631,16 +630,15 @@ public final class KeystrokeDetector {
         search(toBlock: 0, final: true)
         var chosen = tracks.count - 1
         var (presses, paired) = label(tracks[chosen].candidates)
-        var shapeBandsUsed = shapeBands.count
         // Where do the clicks heard with their releases rise? The narrowest band reaching that.
         if paired.count >= max(settings.shapeModelMinimumPairs, 1), !riseBands.isEmpty {
-            let bands = riseBands.count
-            let medians = (0..<2 * bands).map { k in Self.medianAndSpread(paired.map { $0.bandRise[k] }).median }
-            let strongest = medians[bands...].max() ?? 0
+            let rises = riseBands.indices.map { k in Self.medianAndSpread(paired.map { $0.bandRise[k] }).median }
+            let added = riseBands.indices.map { k in Self.medianAndSpread(paired.map { $0.bandAdded[k] }).median }
+            let strongest = added.max() ?? 0
             // A band holds the clicks where they rise in it, by power not far below what they add
             // in their strongest band (a codec's stopband "rises" from digital silence to its
             // numerical floor, 90 dB and more below).
-            let top = riseBands.indices.last { medians[$0] >= settings.clickBandRiseDB && medians[bands + $0] >= strongest - settings.clickBandMarginDB }
+            let top = riseBands.indices.last { rises[$0] >= settings.clickBandRiseDB && added[$0] >= strongest - settings.clickBandMarginDB }
                 .map { riseBandTops_Hz[$0] }
             clickBandTop_Hz = top
             // Shape bands above the clicks hold only what sounds over them (speech, or a codec's
@@ -648,9 +646,8 @@ public final class KeystrokeDetector {
             // the bands below.
             let below = top.map { top in max(2, shapeBandFloors_Hz.filter { $0 < top }.count) } ?? shapeBands.count
             let narrowest = top.flatMap { top in tracks.firstIndex { $0.top_Hz >= top } } ?? chosen
-            if narrowest < chosen || below < shapeBandsUsed {
-                chosen = min(chosen, narrowest)
-                shapeBandsUsed = below
+            if narrowest < chosen || below < shapeBands.count {
+                chosen = narrowest
                 (presses, paired) = label(tracks[chosen].candidates.map { $0.restricted(toShapeBands: below) })
             }
         }
