@@ -38,6 +38,7 @@ Usage: bench/keyboard.py [--seconds S] [--seeds N] [--first-seed K] [--candor PA
                          [--cases NAME,…] [--no-peers] [--config FILE]
 """
 import argparse
+import bisect
 import glob
 import json
 import os
@@ -98,6 +99,15 @@ def load(path):
 def onset(x):
     peak = numpy.abs(x).max()
     return int(numpy.argmax(numpy.abs(x) > 0.2 * peak))
+
+
+# A meeting app's voice modes: the audio rate (Hz) it codes at, through Opus at 24 kb/s.
+VOICE_MODES = {"wideband": 16000, "superwideband": 24000}
+
+
+def voice_mode(source, media, mode):
+    """Codes `source` as the meeting app's voice `mode` does, into `media` (WebM/Opus)."""
+    ffmpeg("-i", source, "-ar", str(VOICE_MODES[mode]), "-c:a", "libopus", "-b:a", "24k", media)
 
 
 def add_speech(out, speech):
@@ -170,8 +180,7 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
         keys_wav = os.path.join(WORK, f"{name}-{seed}.keys.wav")
         keys_coded = os.path.join(WORK, f"{name}-{seed}.keys.webm")
         soundfile.write(keys_wav, out, RATE, subtype="FLOAT")
-        rate = {"wideband": 16000, "superwideband": 24000}[keys_codec]
-        ffmpeg("-i", keys_wav, "-ar", str(rate), "-c:a", "libopus", "-b:a", "24k", keys_coded)
+        voice_mode(keys_wav, keys_coded, keys_codec)
         coded = load(keys_coded)
         out = numpy.zeros(len(out), dtype=numpy.float32)
         out[: min(len(out), len(coded))] = coded[: len(out)]
@@ -193,15 +202,11 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     if codec == "opus":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
         ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", media)
-    elif codec == "wideband":
-        # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz) through Opus at 24 kb/s.
+    elif codec in VOICE_MODES:
+        # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz), or super-wideband 24 kHz
+        # audio (nothing above 12 kHz; the top coded band flickers from frame to frame).
         media = os.path.join(WORK, f"{name}-{seed}.webm")
-        ffmpeg("-i", wav, "-ar", "16000", "-c:a", "libopus", "-b:a", "24k", media)
-    elif codec == "superwideband":
-        # A super-wideband voice mode: 24 kHz audio (nothing above 12 kHz) through Opus at 24 kb/s;
-        # the top coded band flickers from frame to frame.
-        media = os.path.join(WORK, f"{name}-{seed}.webm")
-        ffmpeg("-i", wav, "-ar", "24000", "-c:a", "libopus", "-b:a", "24k", media)
+        voice_mode(wav, media, codec)
     log = os.path.join(WORK, f"{name}-{seed}.events.jsonl")
     jitter = numpy.random.default_rng(seed + 1000)
     with open(log, "w") as handle:
@@ -215,7 +220,6 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
 
 def score(found, truth, tolerance=0.03):
     """Each found time (in time order) takes the nearest unused true time within ±tolerance."""
-    import bisect
     truth = sorted(truth)
     used = set()
     hits = 0
