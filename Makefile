@@ -36,7 +36,7 @@ demo: release
 # Speed and memory against ffmpeg on the same files (not a test; see bench/README.md).
 bench: release
 	@scripts/install-deps.sh bench
-	@python3 -c "import librosa, soundfile" 2>/dev/null || python3 -m pip install --quiet "librosa==0.11.0" soundfile
+	@python3 -c "import librosa, soundfile, webrtc_noise_gain" 2>/dev/null || python3 -m pip install --quiet "librosa==0.11.0" soundfile "webrtc-noise-gain==1.3.0"
 	bench/decode.py
 	bench/features.py
 	bench/analyze.py

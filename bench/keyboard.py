@@ -30,7 +30,13 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     bench/work/ with pip and never committed, scaled to the Model M's median press peak. These
     were not used to tune anything before they were added; several make two sounds per stroke;
   - the same eight real keyboards under the LibriVox speech through the meeting app's 16 kHz
-    voice mode (Opus at 24 kb/s): the condition the issue's held-out recordings are made in.
+    voice mode (Opus at 24 kb/s): the condition the issue's held-out recordings are made in;
+  - the eight real keyboards (and the room noise) through that voice mode on their own, the
+    full-band speech mixed in afterwards (`keys_codec`);
+  - the Model M and the eight real keyboards under the LibriVox speech through a WebRTC meeting
+    client's capture path: WebRTC's audio processing at 16 kHz (high-pass filter, noise
+    suppression, automatic gain control; the webrtc-noise-gain package from PyPI, installed on
+    first use), then Opus at 24 kb/s.
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -59,6 +65,7 @@ SPEECH = "/usr/share/pocketsphinx/test/data/librivox"
 FULL_BAND_SPEECH = "/usr/share/sounds/alsa"
 OFFSET = 1.3
 KEYBOARDSOUNDS = "keyboardsounds==6.4.3"
+WEBRTC_APM = "webrtc-noise-gain==1.3.0"
 REAL_KEYBOARDS = ["alpaca", "gateron-black-ink", "gateron-red-ink", "holy-panda", "logitech-g915-tkl-brown",
                   "mx-black", "mx-blue", "mx-brown"]
 
@@ -108,6 +115,25 @@ VOICE_MODES = {"wideband": 16000, "superwideband": 24000}
 def voice_mode(source, media, mode):
     """Codes `source` as the meeting app's voice `mode` does, into `media` (WebM/Opus)."""
     ffmpeg("-i", source, "-ar", str(VOICE_MODES[mode]), "-c:a", "libopus", "-b:a", "24k", media)
+
+
+def webrtc_processing(source, media):
+    """A WebRTC meeting client's capture path into `media` (WebM/Opus): the mix at 16 kHz through
+    WebRTC's audio processing module — high-pass filter, noise suppression (level 2 of 0–4) and
+    automatic gain control (target −3 dBFS) — in 10 ms frames of 16-bit PCM (the
+    webrtc-noise-gain package, pinned in WEBRTC_APM), then Opus at 24 kb/s."""
+    try:
+        from webrtc_noise_gain import AudioProcessor
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", WEBRTC_APM], check=True)
+        from webrtc_noise_gain import AudioProcessor
+    processor = AudioProcessor(3, 2)  # AGC target (dBFS below full scale), noise suppression level
+    pcm = (numpy.clip(load_mono(source, 16000), -1, 1) * 32767).astype(numpy.int16).tobytes()
+    frame = 320  # 10 ms of 16-bit samples at 16 kHz
+    processed = b"".join(processor.Process10ms(pcm[i:i + frame]).audio for i in range(0, len(pcm) - frame + 1, frame))
+    audio = os.path.splitext(media)[0] + ".apm.wav"
+    soundfile.write(audio, numpy.frombuffer(processed, dtype=numpy.int16), 16000, subtype="PCM_16")
+    ffmpeg("-i", audio, "-c:a", "libopus", "-b:a", "24k", media)
 
 
 def add_speech(out, speech):
@@ -202,6 +228,9 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     if codec == "opus":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
         ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", media)
+    elif codec == "webrtc":
+        media = os.path.join(WORK, f"{name}-{seed}.webm")
+        webrtc_processing(wav, media)
     elif codec in VOICE_MODES:
         # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz), or super-wideband 24 kHz
         # audio (nothing above 12 kHz; the top coded band flickers from frame to frame).
@@ -300,6 +329,9 @@ def main():
     # then fills the band above 8 kHz where the coded clicks have nothing).
     cases += [(f"real-{profile}-coded-keys-full-band-speech", "full-band", None, False, {"profile": profile, "keys_codec": "wideband"})
               for profile in REAL_KEYBOARDS]
+    # …and through a WebRTC client's noise suppression and automatic gain control before its codec.
+    cases += [("under-speech-webrtc", True, "webrtc", False, None)]
+    cases += [(f"real-{profile}-webrtc", True, "webrtc", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
     if options.cases:
         wanted = options.cases.split(",")
         unknown = set(wanted) - {case[0] for case in cases}
