@@ -21,15 +21,20 @@ public struct Keystroke: Sendable, Equatable, Codable {
     /// (``PressTemplate/typicality(_:)``: the share of those presses less typical), or `nil`
     /// without enough of them.
     public var typicality: Double?
+    /// How loud it is for this keyboard: the share of this recording's presses heard with their
+    /// releases that add less power than it does (the level a click adds over what sounded before
+    /// it, mean over the shape bands), or `nil` without enough of them.
+    public var loudness: Double?
 
     public init(time_s: Double, confidence: Double, strength: Double, releaseHeard: Bool = false,
-                releaseMasked: Bool = false, typicality: Double? = nil) {
+                releaseMasked: Bool = false, typicality: Double? = nil, loudness: Double? = nil) {
         self.time_s = time_s
         self.confidence = confidence
         self.strength = strength
         self.releaseHeard = releaseHeard
         self.releaseMasked = releaseMasked
         self.typicality = typicality
+        self.loudness = loudness
     }
 }
 
@@ -811,6 +816,8 @@ public final class KeystrokeDetector {
         let releaseDrop = dropStatistics.map { Float($0.median) }, releaseDropSpread = dropStatistics.map { Float($0.spread) }
         releaseDropDB = releaseDrop.map(Double.init)
         let template = PressTemplate(presses: confirmed, minimumPresses: settings.shapeModelMinimumPairs)
+        let confirmedLevels = decoded.count >= settings.shapeModelMinimumPairs
+            ? decoded.map { onsets[$0.press].addedLevel }.sorted() : []
         var presses: [Keystroke] = []
         func press(_ index: Int, releaseHeard: Bool) {
             let onset = onsets[index]
@@ -820,7 +827,9 @@ public final class KeystrokeDetector {
             let masked = releaseDrop.map { Double(onset.level + $0 - onset.background) < settings.minimumRiseDB } ?? false
             presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength),
                                      releaseHeard: releaseHeard, releaseMasked: masked,
-                                     typicality: template?.typicality(onset.shape)))
+                                     typicality: template?.typicality(onset.shape),
+                                     loudness: confirmedLevels.isEmpty ? nil
+                                        : Double(confirmedLevels.partitionIndex { $0 < onset.addedLevel }) / Double(confirmedLevels.count)))
         }
         // A lone onset shaped like a release is the release of a press that was not heard —
         // or, one dwell time after a release, the release of a press that landed on that

@@ -62,12 +62,19 @@ public struct KeyboardDetector: Sendable {
         // …and one that sounds much like them counts whatever its release would have sounded
         // like: speech's transients are seldom that typical of them.
         func typicalKey(_ index: Int) -> Bool { typicalAmidTyping(index, bar: settings.lonePressTypicality) }
-        var maskedKeys = 0, typicalKeys = 0
+        // …and so does one as loud as this keyboard's presses usually are that sounds somewhat
+        // like them: speech's transients add far less power in the key band than key presses.
+        func loudKey(_ index: Int) -> Bool {
+            guard let loudness = transients[index].loudness, settings.loudPressShare < 1 else { return false }
+            return loudness >= settings.loudPressShare && typicalAmidTyping(index, bar: settings.minimumPressTypicality)
+        }
+        var maskedKeys = 0, typicalKeys = 0, loudKeys = 0
         let heard = settings.requireReleaseInSpeech && !releasesInaudible
             ? transients.indices.filter { index in
                 guard inSpeech[index], !(transients[index].releaseHeard && typingAround(index)) else { return true }
                 if maskedKey(index) { maskedKeys += 1; return true }
                 if typicalKey(index) { typicalKeys += 1; return true }
+                if loudKey(index) { loudKeys += 1; return true }
                 return false
             }.map { transients[$0] }
             : transients
@@ -80,6 +87,7 @@ public struct KeyboardDetector: Sendable {
             "releases_heard_outside_speech": JSONValue(pairedOutside),
             "presses_in_speech_release_masked": JSONValue(maskedKeys),
             "presses_in_speech_typical": JSONValue(typicalKeys),
+            "presses_in_speech_loud": JSONValue(loudKeys),
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "onset_band_hz": onsetBand.map { .array([.number($0.low), .number($0.high)]) } ?? .null,
             "click_band_top_hz": onsetBand?.clicksTo.map { .number($0) } ?? .null,

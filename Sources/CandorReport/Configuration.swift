@@ -112,6 +112,14 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// (measured: a median typicality under 0.1, against about 0.45 for presses), so this bar
         /// is higher than `minimumPressTypicality`, where the masked release already speaks for a key.
         public var lonePressTypicality: Double = 0.25
+        /// Inside speech, a press without a release also counts when another press is heard within
+        /// `typingContextSeconds`, it is at least as loud as this share of this keyboard's presses
+        /// heard with their releases (by the power it adds over what sounded before it: 0.5, as
+        /// loud as the median press), and its spectral shape is no less typical of them than
+        /// `minimumPressTypicality` (0…1; 1 turns it off). Speech's lone transients add far less
+        /// power in the key band than presses do (measured: a median below the quietest 5 % of
+        /// the presses, against 0.13–0.55 for the presses the shape bar sets aside).
+        public var loudPressShare: Double = 0.5
         /// The key-press detector's onset band (Hz, of 48 kHz audio) and adaptive threshold
         /// (local median + this many median absolute deviations of the onset function). Tuned
         /// on the Model M; a duller keyboard's clicks hold less of their energy above 2 kHz.
@@ -133,7 +141,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case requireReleaseInSpeech = "require_release_in_speech", speechMarginSeconds = "speech_margin_s"
             case minimumReleaseFraction = "minimum_release_fraction", releaseEvidenceKeys = "release_evidence_keys"
             case typingContextSeconds = "typing_context_s", minimumPressTypicality = "minimum_press_typicality"
-            case lonePressTypicality = "lone_press_typicality"
+            case lonePressTypicality = "lone_press_typicality", loudPressShare = "loud_press_share"
             case onsetBandLowHz = "onset_band_low_hz", onsetBandHighHz = "onset_band_high_hz"
             case onsetThresholdMADs = "onset_threshold_mads", adaptiveOnsetBand = "adaptive_onset_band"
         }
@@ -154,6 +162,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "minimum_release_fraction": "the rule is off when fewer than this fraction of presses outside speech have a release heard (a keyboard with silent releases)…",
             "release_evidence_keys": "…out of at least this many",
             "lone_press_typicality": "inside speech a press without a release also counts, whatever its release would have sounded like, if another press is heard within typing_context_s and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
+            "loud_press_share": "inside speech a press without a release also counts if another press is heard within typing_context_s, it adds at least as much power as this share of this keyboard's presses heard with releases (0.5: as loud as the median press), and its spectral shape is no less typical of them than minimum_press_typicality (0–1; 1 turns this off)",
             "minimum_press_typicality": "inside speech a press without a release still counts if its release would have been too quiet to hear over the speech, another press is heard within typing_context_s, and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
             "onset_band_low_hz": "key presses are found from sharp rises of this band's level (Hz; speech fills the band below 2 kHz)…",
             "onset_band_high_hz": "…to this frequency (Hz, at most 24000: the detector hears 48 kHz audio)",
@@ -311,6 +320,9 @@ public struct Configuration: Sendable, Equatable, Codable {
         }
         guard (0...1).contains(keyboard.lonePressTypicality) else {
             throw LoadError(path: path, message: "'keyboard.lone_press_typicality' (\(keyboard.lonePressTypicality)) must lie between 0 and 1")
+        }
+        guard (0...1).contains(keyboard.loudPressShare) else {
+            throw LoadError(path: path, message: "'keyboard.loud_press_share' (\(keyboard.loudPressShare)) must lie between 0 and 1")
         }
     }
 

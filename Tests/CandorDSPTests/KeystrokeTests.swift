@@ -348,6 +348,37 @@ struct KeystrokeTests {
         #expect(loudMasked * 5 <= loudPresses.filter { !$0.releaseHeard }.count)
     }
 
+    /// How loud a press is for its keyboard (the share of the presses heard with their releases
+    /// that add less power) follows how hard it was struck: keys placed 0–18 dB down.
+    @Test("a press's loudness ranks it among this keyboard's presses heard with their releases")
+    func loudness() throws {
+        let mix = try TypingFixture.mix(seconds: 40, speechGain: 0, keyGainDB: -18...0, seed: 11)
+        let presses = try TypingFixture.detect(mix.samples)
+        var pairs: [(gain: Double, loudness: Double)] = []
+        for press in presses {
+            guard let loudness = press.loudness else { continue }
+            #expect((0...1).contains(loudness))
+            let nearest = mix.presses.indices.min { abs(mix.presses[$0] - press.time_s) < abs(mix.presses[$1] - press.time_s) }
+            if let k = nearest, abs(mix.presses[k] - press.time_s) <= 0.03 { pairs.append((mix.pressGainsDB[k], loudness)) }
+        }
+        #expect(pairs.count * 10 >= mix.presses.count * 9)
+        // Spearman's rank correlation between the gain a key was struck with and its loudness
+        // (the 40 Model M keys differ in loudness by themselves by several dB, against the 18 dB
+        // range of the gains: measured 0.73; chance gives about 0).
+        func ranks(_ x: [Double]) -> [Double] {
+            var r = [Double](repeating: 0, count: x.count)
+            for (rank, i) in x.indices.sorted(by: { x[$0] < x[$1] }).enumerated() { r[i] = Double(rank) }
+            return r
+        }
+        let a = ranks(pairs.map(\.gain)), b = ranks(pairs.map(\.loudness)), n = Double(pairs.count)
+        let d2 = zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        let rho = 1 - 6 * d2 / (n * (n * n - 1))
+        print("loudness against the gain struck: Spearman \(rho) over \(pairs.count) presses")
+        #expect(rho >= 0.6)
+        let heard = presses.filter(\.releaseHeard).compactMap(\.loudness).sorted()
+        #expect(abs(heard[heard.count / 2] - 0.5) <= 0.1)  // a rank among those very presses
+    }
+
     /// `samples` (48 kHz) resampled to `rate` and through Opus at 24 kb/s, decoded at 48 kHz.
     static func throughOpus(_ samples: [Float], rate: Int) throws -> [Float] {
         let scratch = try ScratchFolder("candor-keys")

@@ -209,4 +209,37 @@ struct KeyboardDetectorTests {
         #expect(Set((strict.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)) == Set(outside + paired))
         #expect(strict.fields["presses_in_speech_typical"]?.number == 0)
     }
+
+    /// Speech's lone transients add far less power in the key band than key presses: a lone press
+    /// in speech as loud as this keyboard's median press counts amid typing if it sounds at all
+    /// like its presses (the masked-release bar, 0.05), however its release would have sounded.
+    @Test("inside speech a lone press counts if as loud as this keyboard's presses, somewhat typical and amid typing")
+    func loudLonePressInSpeech() throws {
+        let outside = burst(start: 5, count: 30, seed: 4), paired = [21.0, 21.3]
+        func press(_ t: Double, typicality: Double?, loudness: Double?) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, typicality: typicality, loudness: loudness)
+        }
+        let loud = press(21.6, typicality: 0.1, loudness: 0.7)
+        let atTheBar = press(21.9, typicality: 0.05, loudness: 0.5)
+        let quiet = press(22.1, typicality: 0.1, loudness: 0.2)        // a speech sound, as likely
+        let unlike = press(22.3, typicality: 0.01, loudness: 0.9)      // loud, but nothing like a press
+        let noModel = press(21.75, typicality: 0.1, loudness: nil)     // too few presses heard to tell
+        let alone = press(27.0, typicality: 0.1, loudness: 0.9)        // no typing within 1 s
+        let transients = (outside + paired).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+            + [loud, atTheBar, quiet, unlike, noModel, alone]
+        let speech = [SpeechSegment(start_s: 20, end_s: 30)]
+        let sorted = transients.sorted { $0.time_s < $1.time_s }
+        let (result, _) = detector.detect(heard: sorted, logged: nil, speech: speech)
+        let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
+        #expect(found == Set(outside + paired + [21.6, 21.9]))
+        #expect(result.fields["presses_in_speech_loud"]?.number == 2)
+        #expect(result.fields["presses_in_speech_typical"]?.number == 0)
+        #expect(result.fields["lone_transients_in_speech"]?.number == 4)
+
+        var off = Configuration.Keyboard()
+        off.loudPressShare = 1
+        let (strict, _) = KeyboardDetector(settings: off).detect(heard: sorted, logged: nil, speech: speech)
+        #expect(Set((strict.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)) == Set(outside + paired))
+        #expect(strict.fields["presses_in_speech_loud"]?.number == 0)
+    }
 }

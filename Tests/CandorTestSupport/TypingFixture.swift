@@ -52,7 +52,8 @@ public enum TypingFixture {
     }
 
     /// `seconds` of audio at 48 kHz: bursts of typing (presses `pressInterval` apart, releases
-    /// 60–130 ms after each press), with real speech (clips back to back, 0.8 s apart, repeated) over it. Returns samples and press times.
+    /// 60–130 ms after each press), with real speech (clips back to back, 0.8 s apart, repeated) over it. Returns samples and press times
+    /// (with each press's gain, dB, drawn from `keyGainDB`).
     /// With `pressOmittedEvery` N > 0, every Nth key's press sound is left out (as if masked):
     /// its release sounds alone, its time is in `loneReleases`, not in `presses`.
     /// `releaseGain`: releases relative to their press (amplitude); `pressEcho`: each press sounds
@@ -67,7 +68,7 @@ public enum TypingFixture {
                     pressInterval: ClosedRange<Double> = 0.15...0.4, releaseGain: Float = 0.8,
                     pressEcho: (delay: Double, gainDB: Double)? = nil,
                     releaseSoundsLikePress: Bool = false,
-                    releaseRattle: (every: Int, delay: ClosedRange<Double>, gainDB: Double)? = nil) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double]) {
+                    releaseRattle: (every: Int, delay: ClosedRange<Double>, gainDB: Double)? = nil) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double], pressGainsDB: [Double]) {
         var generator = SeededRandom(seed: seed)
         let rate = 48000.0
         var out = [Float](repeating: 0, count: Int(seconds * rate))
@@ -84,14 +85,15 @@ public enum TypingFixture {
             }
         }
         let keys = try keySounds()
-        var presses: [Double] = [], loneReleases: [Double] = [], releases: [Double] = []
+        var presses: [Double] = [], loneReleases: [Double] = [], releases: [Double] = [], pressGainsDB: [Double] = []
         var t = typingFrom
         let end = min(typingTo ?? seconds, seconds) - 0.5
         while t < end {
             let burst = Int.random(in: 8...30, using: &generator)
             for _ in 0..<burst where t < end {
                 let key = keys[Int.random(in: 0..<keys.count, using: &generator)]
-                let gain = Float(pow(10, Double.random(in: keyGainDB, using: &generator) / 20))
+                let gainDB = Double.random(in: keyGainDB, using: &generator)
+                let gain = Float(pow(10, gainDB / 20))
                 let omitted = pressOmittedEvery > 0 && (presses.count + loneReleases.count + 1) % pressOmittedEvery == 0
                 let pressStart = Int(t * rate) - key.pressOnset
                 if !omitted {
@@ -103,6 +105,7 @@ public enum TypingFixture {
                         for (i, v) in key.press.enumerated() where echoStart + i >= 0 && echoStart + i < out.count { out[echoStart + i] += v * echoGain }
                     }
                     presses.append(t)
+                    pressGainsDB.append(gainDB)
                 }
                 let dwell = Double.random(in: 0.06...0.13, using: &generator)
                 if omitted { loneReleases.append(t + dwell) }
@@ -119,7 +122,7 @@ public enum TypingFixture {
             }
             t += Double.random(in: 1...3, using: &generator)
         }
-        return (out, presses, loneReleases, releases)
+        return (out, presses, loneReleases, releases, pressGainsDB)
     }
 
     /// Precision, recall and F1 of `found` against `truth` with ±`tolerance` one-to-one matching.
