@@ -36,7 +36,9 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
   - the Model M and the eight real keyboards under the LibriVox speech through a WebRTC meeting
     client's capture path: WebRTC's audio processing at 16 kHz (high-pass filter, noise
     suppression, automatic gain control; the webrtc-noise-gain package from PyPI, installed on
-    first use), then Opus at 24 kb/s.
+    first use), then Opus at 24 kb/s;
+  - the Model M and the eight real keyboards under the LibriVox speech as a meeting recording
+    is stored: AAC-LC at 64 kb/s in MP4 (FFmpeg's native encoder).
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -228,6 +230,10 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     if codec == "opus":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
         ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", media)
+    elif codec == "aac":
+        # A meeting recording as stored (MP4): AAC-LC at 64 kb/s, FFmpeg's native encoder.
+        media = os.path.join(WORK, f"{name}-{seed}.m4a")
+        ffmpeg("-i", wav, "-c:a", "aac", "-b:a", "64k", media)
     elif codec == "webrtc":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
         webrtc_processing(wav, media)
@@ -332,6 +338,9 @@ def main():
     # …and through a WebRTC client's noise suppression and automatic gain control before its codec.
     cases += [("under-speech-webrtc", True, "webrtc", False, None)]
     cases += [(f"real-{profile}-webrtc", True, "webrtc", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
+    # …and as a meeting recording is stored: AAC in MP4.
+    cases += [("under-speech-aac", True, "aac", False, None)]
+    cases += [(f"real-{profile}-aac", True, "aac", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
     if options.cases:
         wanted = options.cases.split(",")
         unknown = set(wanted) - {case[0] for case in cases}
