@@ -315,14 +315,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         guard keyboard.onsetThresholdMADs > 0 else {
             throw LoadError(path: path, message: "'keyboard.onset_threshold_mads' must be above 0")
         }
-        guard (0...1).contains(keyboard.minimumPressTypicality) else {
-            throw LoadError(path: path, message: "'keyboard.minimum_press_typicality' (\(keyboard.minimumPressTypicality)) must lie between 0 and 1")
-        }
-        guard (0...1).contains(keyboard.lonePressTypicality) else {
-            throw LoadError(path: path, message: "'keyboard.lone_press_typicality' (\(keyboard.lonePressTypicality)) must lie between 0 and 1")
-        }
-        guard (0...1).contains(keyboard.loudPressShare) else {
-            throw LoadError(path: path, message: "'keyboard.loud_press_share' (\(keyboard.loudPressShare)) must lie between 0 and 1")
+        // Shares of this keyboard's presses (0…1).
+        for (key, value) in [("minimum_press_typicality", keyboard.minimumPressTypicality),
+                             ("lone_press_typicality", keyboard.lonePressTypicality),
+                             ("loud_press_share", keyboard.loudPressShare)] where !(0...1).contains(value) {
+            throw LoadError(path: path, message: "'keyboard.\(key)' (\(value)) must lie between 0 and 1")
         }
     }
 

@@ -147,12 +147,23 @@ struct KeyboardDetectorTests {
         #expect(result.fields["presses_outside_speech"]?.number == Double(outside.count))
     }
 
+    /// Typing heard with releases outside speech (from 5 s) and one press with its release inside
+    /// the speech (20–30 s, at 21.0 and 21.3 s), plus `lone` presses inside the speech: what
+    /// `settings` keeps, and that typing (which is always kept).
+    func inSpeech(_ lone: [Keystroke], settings: Configuration.Keyboard = .init())
+        -> (result: DetectorResult, found: Set<Double>, typing: Set<Double>) {
+        let typing = burst(start: 5, count: 30, seed: 4) + [21.0, 21.3]
+        let transients = typing.map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) } + lone
+        let (result, _) = KeyboardDetector(settings: settings).detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil,
+                                                                      speech: [SpeechSegment(start_s: 20, end_s: 30)])
+        return (result, Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)), Set(typing))
+    }
+
     /// Keys whose releases are much quieter than their presses lose their releases under speech;
     /// such a press still counts when its release would have been masked anyway, other typing is
     /// heard around it, and it sounds like this keyboard's presses.
     @Test("inside speech a press whose release would have been masked counts if typical and amid typing")
     func maskedReleaseInSpeech() throws {
-        let outside = burst(start: 5, count: 30, seed: 4), paired = [21.0, 21.3]
         func press(_ t: Double, masked: Bool, typicality: Double?) -> Keystroke {
             Keystroke(time_s: t, confidence: 0.9, strength: 10, releaseMasked: masked, typicality: typicality)
         }
@@ -162,20 +173,16 @@ struct KeyboardDetectorTests {
         // masked-release bar, 0.05, and the lone-press bar, 0.25).
         let audible = press(22.2, masked: false, typicality: 0.15)
         let alone = press(27.0, masked: true, typicality: 0.5)      // no typing within 1 s
-        let transients = (outside + paired).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
-            + [kept, atypical, audible, alone]
-        let speech = [SpeechSegment(start_s: 20, end_s: 30)]
-        let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech)
-        let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
-        #expect(found == Set(outside + paired + [21.6]))
+        let lone = [kept, atypical, audible, alone]
+        let (result, found, typing) = inSpeech(lone)
+        #expect(found == typing.union([21.6]))
         #expect(result.fields["presses_in_speech_release_masked"]?.number == 1)
         #expect(result.fields["presses_in_speech_typical"]?.number == 0)
 
         var off = Configuration.Keyboard()
         off.minimumPressTypicality = 1
         off.lonePressTypicality = 1  // (0.4 would count as typical on its own)
-        let (strict, _) = KeyboardDetector(settings: off).detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech)
-        #expect(Set((strict.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)) == Set(outside + paired))
+        #expect(inSpeech(lone, settings: off).found == typing)
     }
 
     /// Speech masks releases that should have been heard too (it raises the onset threshold a
@@ -184,7 +191,6 @@ struct KeyboardDetectorTests {
     /// are seldom that typical of a keyboard's presses.
     @Test("inside speech a lone press counts if highly typical of this keyboard and amid typing")
     func typicalLonePressInSpeech() throws {
-        let outside = burst(start: 5, count: 30, seed: 4), paired = [21.0, 21.3]
         func press(_ t: Double, typicality: Double?) -> Keystroke {
             Keystroke(time_s: t, confidence: 0.9, strength: 10, typicality: typicality)
         }
@@ -193,21 +199,17 @@ struct KeyboardDetectorTests {
         let somewhat = press(22.1, typicality: 0.2)    // below the bar: a speech sound, as likely
         let noModel = press(21.75, typicality: nil)    // too few presses heard to tell
         let alone = press(27.0, typicality: 0.9)       // no typing within 1 s
-        let transients = (outside + paired).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
-            + [typical, atTheBar, somewhat, noModel, alone]
-        let speech = [SpeechSegment(start_s: 20, end_s: 30)]
-        let sorted = transients.sorted { $0.time_s < $1.time_s }
-        let (result, _) = detector.detect(heard: sorted, logged: nil, speech: speech)
-        let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
-        #expect(found == Set(outside + paired + [21.6, 21.9]))
+        let lone = [typical, atTheBar, somewhat, noModel, alone]
+        let (result, found, typing) = inSpeech(lone)
+        #expect(found == typing.union([21.6, 21.9]))
         #expect(result.fields["presses_in_speech_typical"]?.number == 2)
         #expect(result.fields["lone_transients_in_speech"]?.number == 3)
 
         var off = Configuration.Keyboard()
         off.lonePressTypicality = 1
-        let (strict, _) = KeyboardDetector(settings: off).detect(heard: sorted, logged: nil, speech: speech)
-        #expect(Set((strict.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)) == Set(outside + paired))
-        #expect(strict.fields["presses_in_speech_typical"]?.number == 0)
+        let strict = inSpeech(lone, settings: off)
+        #expect(strict.found == typing)
+        #expect(strict.result.fields["presses_in_speech_typical"]?.number == 0)
     }
 
     /// Speech's lone transients add far less power in the key band than key presses: a lone press
@@ -215,7 +217,6 @@ struct KeyboardDetectorTests {
     /// like its presses (the masked-release bar, 0.05), however its release would have sounded.
     @Test("inside speech a lone press counts if as loud as this keyboard's presses, somewhat typical and amid typing")
     func loudLonePressInSpeech() throws {
-        let outside = burst(start: 5, count: 30, seed: 4), paired = [21.0, 21.3]
         func press(_ t: Double, typicality: Double?, loudness: Double?) -> Keystroke {
             Keystroke(time_s: t, confidence: 0.9, strength: 10, typicality: typicality, loudness: loudness)
         }
@@ -225,21 +226,17 @@ struct KeyboardDetectorTests {
         let unlike = press(22.3, typicality: 0.01, loudness: 0.9)      // loud, but nothing like a press
         let noModel = press(21.75, typicality: 0.1, loudness: nil)     // too few presses heard to tell
         let alone = press(27.0, typicality: 0.1, loudness: 0.9)        // no typing within 1 s
-        let transients = (outside + paired).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
-            + [loud, atTheBar, quiet, unlike, noModel, alone]
-        let speech = [SpeechSegment(start_s: 20, end_s: 30)]
-        let sorted = transients.sorted { $0.time_s < $1.time_s }
-        let (result, _) = detector.detect(heard: sorted, logged: nil, speech: speech)
-        let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
-        #expect(found == Set(outside + paired + [21.6, 21.9]))
+        let lone = [loud, atTheBar, quiet, unlike, noModel, alone]
+        let (result, found, typing) = inSpeech(lone)
+        #expect(found == typing.union([21.6, 21.9]))
         #expect(result.fields["presses_in_speech_loud"]?.number == 2)
         #expect(result.fields["presses_in_speech_typical"]?.number == 0)
         #expect(result.fields["lone_transients_in_speech"]?.number == 4)
 
         var off = Configuration.Keyboard()
         off.loudPressShare = 1
-        let (strict, _) = KeyboardDetector(settings: off).detect(heard: sorted, logged: nil, speech: speech)
-        #expect(Set((strict.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)) == Set(outside + paired))
-        #expect(strict.fields["presses_in_speech_loud"]?.number == 0)
+        let strict = inSpeech(lone, settings: off)
+        #expect(strict.found == typing)
+        #expect(strict.result.fields["presses_in_speech_loud"]?.number == 0)
     }
 }
