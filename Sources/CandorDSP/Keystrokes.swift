@@ -139,6 +139,20 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var narrowerBandTopsHz: [Double] = [9000, 13000]
     public var clickBandRiseDB: Double = 6
     public var clickBandMarginDB: Double = 60
+    /// A transient that also rises (by `clickBandRiseDB`) above that top, adding power there
+    /// within this many dB of what it adds in its strongest 1 kHz band below it, is not one of
+    /// this recording's clicks and is set aside before presses are picked: the keyboard's clicks
+    /// do not reach up there (through a voice codec nothing passes above its edge; a dull
+    /// keyboard's clicks die away more gently, measured no closer than 20 dB on eight real
+    /// keyboards heard uncoded), while a speech sound mixed in afterwards — a plosive burst, a
+    /// fricative's onset — carries its high band within about 20 dB of its low one. `nil`: off.
+    /// A keyboard's clicks may come nearer than that (one real keyboard's key, uncoded, within
+    /// 17.5 dB), so the bar is also kept `aboveClickBandPressMarginDB` below the
+    /// `aboveClickBandPressQuantile` quantile of this recording's presses heard with their
+    /// releases (robust to the few false pairs among them).
+    public var aboveClickBandMarginDB: Double? = 20
+    public var aboveClickBandPressQuantile: Double = 0.05
+    public var aboveClickBandPressMarginDB: Double = 3
     public init() {}
 }
 
@@ -240,6 +254,9 @@ public final class KeystrokeDetector {
     /// few presses heard with their releases to tell.
     public private(set) var onsetBandTop_Hz: Double
     public private(set) var clickBandTop_Hz: Double?
+    /// After `finish()`: how many transients rose above the clicks' band and were set aside
+    /// (``KeystrokeSettings/aboveClickBandMarginDB``).
+    public private(set) var aboveClickBandCount = 0
 
     /// An onset that passed the tests.
     private struct Candidate {
@@ -651,9 +668,29 @@ public final class KeystrokeDetector {
             // the bands below.
             let below = top.map { top in max(2, shapeBandFloors_Hz.filter { $0 < top }.count) } ?? shapeBands.count
             let narrowest = top.flatMap { top in tracks.firstIndex { $0.top_Hz >= top } } ?? chosen
-            if narrowest < chosen || below < shapeBands.count {
+            // Transients that rise where the clicks do not, nearly as strongly as in the band
+            // below, are sounds of their own (speech mixed in over a narrower-band keyboard).
+            let firstAbove = top.map { top in riseBandTops_Hz.firstIndex { $0 > top } ?? riseBands.count } ?? riseBands.count
+            var candidates = tracks[narrowest].candidates
+            if let margin = settings.aboveClickBandMarginDB, firstAbove < riseBands.count {
+                // How far below what it adds in the clicks' band a transient adds power where it
+                // also rises above it (dB; infinite where it rises nowhere above).
+                let riseDB = Float(settings.clickBandRiseDB)
+                func gap(_ candidate: Candidate) -> Double {
+                    let clicks = candidate.bandAdded[..<firstAbove].max()!
+                    let above = riseBands.indices[firstAbove...].filter { candidate.bandRise[$0] >= riseDB }.map { candidate.bandAdded[$0] }.max()
+                    return above.map { Double(clicks - $0) } ?? .infinity
+                }
+                // The bar stays below where this recording's own presses reach.
+                let gaps = paired.map(gap).sorted()
+                let quantile = gaps[min(gaps.count - 1, Int(settings.aboveClickBandPressQuantile * Double(gaps.count)))]
+                let bar = min(margin, quantile - settings.aboveClickBandPressMarginDB)
+                candidates.removeAll { gap($0) < bar }
+                aboveClickBandCount = tracks[narrowest].candidates.count - candidates.count
+            }
+            if narrowest < chosen || below < shapeBands.count || aboveClickBandCount > 0 {
                 chosen = narrowest
-                (presses, paired) = label(tracks[chosen].candidates.map { $0.restricted(toShapeBands: below) })
+                (presses, paired) = label(candidates.map { $0.restricted(toShapeBands: below) })
             }
         }
         onsetBandTop_Hz = tracks[chosen].top_Hz

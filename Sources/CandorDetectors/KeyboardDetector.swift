@@ -22,11 +22,13 @@ public struct KeyboardDetector: Sendable {
     ///   - speech: the candidate's speech (segments in time order), where heard keystrokes are less certain.
     ///   - pressReleaseSeparation: how far this keyboard's press and release sounds separate by
     ///     spectral shape (``KeystrokeDetector/shapeModelSeparation``), reported as evidence.
-    ///   - onsetBand: the band the presses were found in (Hz) and how high the clicks reach
-    ///     (``KeystrokeDetector/onsetBandTop_Hz``, ``KeystrokeDetector/clickBandTop_Hz``), reported.
+    ///   - onsetBand: the band the presses were found in (Hz), how high the clicks reach
+    ///     (``KeystrokeDetector/onsetBandTop_Hz``, ``KeystrokeDetector/clickBandTop_Hz``), and how
+    ///     many transients rose above that and were set aside
+    ///     (``KeystrokeDetector/aboveClickBandCount``), reported.
     public func detect(heard transients: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = [],
                        pressReleaseSeparation: Double? = nil,
-                       onsetBand: (low: Double, high: Double, clicksTo: Double?)? = nil) -> (DetectorResult, ClockAlignment?) {
+                       onsetBand: (low: Double, high: Double, clicksTo: Double?, aboveClicks: Int)? = nil) -> (DetectorResult, ClockAlignment?) {
         // Inside speech, a lone transient (no release heard) is more likely a plosive burst
         // than a key: key presses come with releases, speech sounds do not. Unless this keyboard's
         // releases are not heard at all: then, outside speech, most presses are lone too.
@@ -91,6 +93,7 @@ public struct KeyboardDetector: Sendable {
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "onset_band_hz": onsetBand.map { .array([.number($0.low), .number($0.high)]) } ?? .null,
             "click_band_top_hz": onsetBand?.clicksTo.map { .number($0) } ?? .null,
+            "transients_above_click_band": onsetBand.map { JSONValue($0.aboveClicks) } ?? .null,
             "logged_keystrokes": logged.map { JSONValue($0.count) } ?? .number(0),
             "clock_offset_s": .null, "matched": .number(0), "windows": .array([]),
         ]

@@ -127,7 +127,7 @@ public enum Analysis {
         let (keyboard, alignment) = KeyboardDetector(settings: configuration.keyboard)
             .detect(heard: heard, logged: log.map(\.keyDownTimes), speech: keyboardSpeech,
                     pressReleaseSeparation: decoded.keystrokes?.shapeModelSeparation,
-                    onsetBand: decoded.keystrokes.map { (low: $0.settings.bandLowHz, high: $0.onsetBandTop_Hz, clicksTo: $0.clickBandTop_Hz) })
+                    onsetBand: decoded.keystrokes.map { (low: $0.settings.bandLowHz, high: $0.onsetBandTop_Hz, clicksTo: $0.clickBandTop_Hz, aboveClicks: $0.aboveClickBandCount) })
         results.append(keyboard)
         let clock = alignment ?? ClockAlignment(offset_s: 0, source: "session header")
         let questions = (log?.questions ?? []).map { clock.mediaTime($0.start_s)...max(clock.mediaTime($0.start_s), clock.mediaTime($0.end_s)) }
@@ -234,6 +234,8 @@ public enum Analysis {
         settings.bandHighHz = configuration.keyboard.onsetBandHighHz
         settings.thresholdMADs = configuration.keyboard.onsetThresholdMADs
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
+        let margin = configuration.keyboard.aboveClickBandMarginDB
+        settings.aboveClickBandMarginDB = margin > 0 ? margin : nil
         return settings
     }
 

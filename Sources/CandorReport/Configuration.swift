@@ -131,6 +131,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// codec has nothing above 8 or 12 kHz, and speech mixed in afterwards fills the band above
         /// (``KeystrokeSettings/narrowerBandTopsHz``). `false`: the onset band as set.
         public var adaptiveOnsetBand = true
+        /// Once the clicks' band is known, a transient that also rises above it, adding power
+        /// there within this many dB of what it adds in the band, is set aside as a sound of its
+        /// own — speech mixed in over a keyboard heard through a narrower channel
+        /// (``KeystrokeSettings/aboveClickBandMarginDB``). 0 turns this off.
+        public var aboveClickBandMarginDB: Double = 20
         public init() {}
         enum CodingKeys: String, CodingKey {
             case matchToleranceSeconds = "match_tolerance_s", offsetSearchSeconds = "offset_search_s"
@@ -144,6 +149,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case lonePressTypicality = "lone_press_typicality", loudPressShare = "loud_press_share"
             case onsetBandLowHz = "onset_band_low_hz", onsetBandHighHz = "onset_band_high_hz"
             case onsetThresholdMADs = "onset_threshold_mads", adaptiveOnsetBand = "adaptive_onset_band"
+            case aboveClickBandMarginDB = "above_click_band_margin_db"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -167,6 +173,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "onset_band_low_hz": "key presses are found from sharp rises of this band's level (Hz; speech fills the band below 2 kHz)…",
             "onset_band_high_hz": "…to this frequency (Hz, at most 24000: the detector hears 48 kHz audio)",
             "adaptive_onset_band": "also find onsets in narrower bands (to 9 and 13 kHz) and use the narrowest that still holds this recording's clicks (a keyboard heard through a voice codec, speech mixed in afterwards; false: the band as set)",
+            "above_click_band_margin_db": "a transient that also rises above the band this recording's clicks reach (click_band_top_hz), adding power there within this many dB of what it adds below (and 3 dB closer than 95 % of this recording's presses heard with their releases), is set aside as a sound of its own: speech mixed in over a keyboard heard through a voice codec (dB; 0 turns this off)",
             "onset_threshold_mads": "an onset must rise this many median absolute deviations above the onset function's local median (lower finds quieter keys and more speech sounds)",
         ]
     }

@@ -105,7 +105,8 @@ struct ReportTests {
                                 (#"{"keyboard":{"onset_threshold_mads":0}}"#, "'keyboard.onset_threshold_mads' must be above 0"),
                                 (#"{"keyboard":{"minimum_press_typicality":1.5}}"#, "'keyboard.minimum_press_typicality' (1.5) must lie between 0 and 1"),
                                 (#"{"keyboard":{"lone_press_typicality":2}}"#, "'keyboard.lone_press_typicality' (2.0) must lie between 0 and 1"),
-                                (#"{"keyboard":{"loud_press_share":1.5}}"#, "'keyboard.loud_press_share' (1.5) must lie between 0 and 1")] {
+                                (#"{"keyboard":{"loud_press_share":1.5}}"#, "'keyboard.loud_press_share' (1.5) must lie between 0 and 1"),
+                                (#"{"keyboard":{"above_click_band_margin_db":-5}}"#, "'keyboard.above_click_band_margin_db' must not be negative")] {
             let value = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
             let error = #expect(throws: Configuration.LoadError.self) { try Configuration.merge(value, path: "c.json") }
             #expect(error?.description.contains(message) == true, "\(json): \(String(describing: error))")
