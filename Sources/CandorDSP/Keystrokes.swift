@@ -141,15 +141,15 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var clickBandMarginDB: Double = 60
     /// A transient that also rises (by `clickBandRiseDB`) above that top, adding power there
     /// within this many dB of what it adds in its strongest 1 kHz band below it, is not one of
-    /// this recording's clicks and is set aside before presses are picked: the keyboard's clicks
-    /// do not reach up there (through a voice codec nothing passes above its edge; a dull
-    /// keyboard's clicks die away more gently, measured no closer than 20 dB on eight real
-    /// keyboards heard uncoded), while a speech sound mixed in afterwards — a plosive burst, a
-    /// fricative's onset — carries its high band within about 20 dB of its low one. `nil`: off.
-    /// A keyboard's clicks may come nearer than that (one real keyboard's key, uncoded, within
-    /// 17.5 dB), so the bar is also kept `aboveClickBandPressMarginDB` below the
-    /// `aboveClickBandPressQuantile` quantile of this recording's presses heard with their
-    /// releases (robust to the few false pairs among them).
+    /// this recording's clicks and is set aside before presses are picked (`nil`: never): the
+    /// keyboard's clicks hardly reach up there (through a voice codec nothing passes above its
+    /// edge; eight real keyboards heard directly fade more gently above their top, mostly more
+    /// than 20 dB below), while a speech sound mixed in afterwards — a plosive burst, a
+    /// fricative's onset — carries its high band within about 20 dB of its low one. A keyboard's
+    /// clicks may come nearer than that (one real keyboard's key, uncoded, within 17.5 dB), so
+    /// the bar is also kept `aboveClickBandPressMarginDB` below the `aboveClickBandPressQuantile`
+    /// quantile of this recording's presses heard with their releases (where the few false pairs
+    /// among them cannot pull it down).
     public var aboveClickBandMarginDB: Double? = 20
     public var aboveClickBandPressQuantile: Double = 0.05
     public var aboveClickBandPressMarginDB: Double = 3

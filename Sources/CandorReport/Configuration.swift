@@ -132,8 +132,9 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// (``KeystrokeSettings/narrowerBandTopsHz``). `false`: the onset band as set.
         public var adaptiveOnsetBand = true
         /// Once the clicks' band is known, a transient that also rises above it, adding power
-        /// there within this many dB of what it adds in the band, is set aside as a sound of its
-        /// own — speech mixed in over a keyboard heard through a narrower channel
+        /// there within this many dB of what it adds in the band (and nearer than this
+        /// recording's own presses come), is set aside as a sound of its own — speech mixed in
+        /// over a keyboard heard through a narrower channel
         /// (``KeystrokeSettings/aboveClickBandMarginDB``). 0 turns this off.
         public var aboveClickBandMarginDB: Double = 20
         public init() {}
