@@ -676,16 +676,16 @@ public final class KeystrokeDetector {
                 // How far below what it adds in the clicks' band a transient adds power where it
                 // also rises above it (dB; infinite where it rises nowhere above).
                 let riseDB = Float(settings.clickBandRiseDB)
-                func gap(_ candidate: Candidate) -> Double {
+                func gap(_ candidate: Candidate) -> Float {
                     let clicks = candidate.bandAdded[..<firstAbove].max()!
                     let above = riseBands.indices[firstAbove...].filter { candidate.bandRise[$0] >= riseDB }.map { candidate.bandAdded[$0] }.max()
-                    return above.map { Double(clicks - $0) } ?? .infinity
+                    return above.map { clicks - $0 } ?? .infinity
                 }
                 // The bar stays below where this recording's own presses reach.
-                let gaps = paired.map(gap).sorted()
-                let quantile = gaps[min(gaps.count - 1, Int(settings.aboveClickBandPressQuantile * Double(gaps.count)))]
-                let bar = min(margin, quantile - settings.aboveClickBandPressMarginDB)
-                candidates.removeAll { gap($0) < bar }
+                var gaps = paired.map(gap)
+                let quantile = FastMath.select(&gaps, Int(settings.aboveClickBandPressQuantile * Double(gaps.count)))
+                let bar = min(margin, Double(quantile) - settings.aboveClickBandPressMarginDB)
+                candidates.removeAll { Double(gap($0)) < bar }
                 aboveClickBandCount = tracks[narrowest].candidates.count - candidates.count
             }
             if narrowest < chosen || below < shapeBands.count || aboveClickBandCount > 0 {

@@ -256,13 +256,10 @@ struct KeystrokeTests {
     /// where they rise; the narrowest onset band holding that is used.
     @Test("keys through a 16 kHz codec under full-band speech: the onset band narrows to the clicks'")
     func onsetBandNarrows() throws {
-        let keys = try TypingFixture.mix(seconds: 60, speechGain: 0, keyGainDB: -12...0, seed: 5)
-        let speech = try TypingFixture.mix(seconds: 60, speechGain: 1, speech: .fullBand, typingFrom: 1000)
-        let coded = try Self.throughOpus(keys.samples, rate: 16000)
-        let mixed = speech.samples.indices.map { speech.samples[$0] + ($0 < coded.count ? coded[$0] : 0) }
+        let (presses, mixed, direct) = try Self.codedKeysUnderFullBandSpeech(seed: 5)
         func run(_ samples: [Float], _ settings: KeystrokeSettings = .init()) throws -> (f1: Double, top: Double, clicksTo: Double?) {
             let detector = try KeystrokeDetector(settings: settings)
-            let f1 = TypingFixture.score(TypingFixture.detect(samples, with: detector).map(\.time_s), keys.presses).f1
+            let f1 = TypingFixture.score(TypingFixture.detect(samples, with: detector).map(\.time_s), presses).f1
             return (f1, detector.onsetBandTop_Hz, detector.clickBandTop_Hz)
         }
         let adaptive = try run(mixed)
@@ -270,7 +267,6 @@ struct KeystrokeTests {
         fixed.narrowerBandTopsHz = []
         let fullBand = try run(mixed, fixed)
         // The same keys heard directly under the same speech ring to 20 kHz: the band stays whole.
-        let direct = speech.samples.indices.map { speech.samples[$0] + keys.samples[$0] }
         let uncoded = try run(direct)
         print("coded keys under full-band speech: F1 \(adaptive.f1) (band to \(adaptive.top) Hz, clicks to \(String(describing: adaptive.clicksTo)) Hz); whole band F1 \(fullBand.f1); uncoded: band to \(uncoded.top) Hz, F1 \(uncoded.f1)")
         #expect(adaptive.top == 9000)
@@ -280,23 +276,19 @@ struct KeystrokeTests {
         #expect(uncoded.top == 20000)
     }
 
-    /// The same mix: once the clicks are known to stop at about 8 kHz, a transient that also
+    /// Such a mix: once the clicks are known to stop at about 8 kHz, a transient that also
     /// rises above that, nearly as strongly as below, is a sound of the speech mixed in over them
     /// (a plosive burst, a fricative's onset), not a key.
     @Test("keys through a 16 kHz codec under full-band speech: transients rising above the clicks' band are set aside")
     func aboveClickBandSetAside() throws {
-        let keys = try TypingFixture.mix(seconds: 60, speechGain: 0, keyGainDB: -12...0, seed: 6)
-        let speech = try TypingFixture.mix(seconds: 60, speechGain: 1, speech: .fullBand, typingFrom: 1000)
-        let coded = try Self.throughOpus(keys.samples, rate: 16000)
-        let mixed = speech.samples.indices.map { speech.samples[$0] + ($0 < coded.count ? coded[$0] : 0) }
-        let direct = speech.samples.indices.map { speech.samples[$0] + keys.samples[$0] }
+        let (presses, mixed, direct) = try Self.codedKeysUnderFullBandSpeech(seed: 6)
         func run(_ samples: [Float], margin: Double?, pressMargin: Double = 3) throws -> (score: (precision: Double, recall: Double, f1: Double), setAside: Int) {
             var settings = KeystrokeSettings()
             settings.aboveClickBandMarginDB = margin
             settings.aboveClickBandPressMarginDB = pressMargin
             let detector = try KeystrokeDetector(settings: settings)
             let found = TypingFixture.detect(samples, with: detector).map(\.time_s)
-            return (TypingFixture.score(found, keys.presses), detector.aboveClickBandCount)
+            return (TypingFixture.score(found, presses), detector.aboveClickBandCount)
         }
         let usual = try run(mixed, margin: 20), off = try run(mixed, margin: nil)
         let uncoded = try run(direct, margin: 20), uncodedOff = try run(direct, margin: nil)
@@ -411,6 +403,17 @@ struct KeystrokeTests {
         #expect(rho >= 0.6)
         let heard = presses.filter(\.releaseHeard).compactMap(\.loudness).sorted()
         #expect(abs(heard[heard.count / 2] - 0.5) <= 0.1)  // a rank among those very presses
+    }
+
+    /// Model M typing (presses −12…0 dB, with room noise) through a 16 kHz voice codec, full-band
+    /// speech mixed in afterwards; and the same keys heard directly under the same speech.
+    static func codedKeysUnderFullBandSpeech(seed: UInt64) throws -> (presses: [Double], mixed: [Float], direct: [Float]) {
+        let keys = try TypingFixture.mix(seconds: 60, speechGain: 0, keyGainDB: -12...0, seed: seed)
+        let speech = try TypingFixture.mix(seconds: 60, speechGain: 1, speech: .fullBand, typingFrom: 1000)
+        let coded = try throughOpus(keys.samples, rate: 16000)
+        let mixed = speech.samples.indices.map { speech.samples[$0] + ($0 < coded.count ? coded[$0] : 0) }
+        let direct = speech.samples.indices.map { speech.samples[$0] + keys.samples[$0] }
+        return (keys.presses, mixed, direct)
     }
 
     /// `samples` (48 kHz) resampled to `rate` and through Opus at 24 kb/s, decoded at 48 kHz.
