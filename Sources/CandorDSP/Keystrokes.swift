@@ -25,9 +25,17 @@ public struct Keystroke: Sendable, Equatable, Codable {
     /// releases that add less power than it does (the level a click adds over what sounded before
     /// it, mean over the shape bands), or `nil` without enough of them.
     public var loudness: Double?
+    /// How impulsive it is: the share of its energy in the onset band, from
+    /// ``KeystrokeDetector/impulseWindowBefore_s`` before its onset to
+    /// ``KeystrokeDetector/impulseWindowAfter_s`` after, that arrives within its loudest
+    /// ``KeystrokeDetector/impulsePeak_s`` (0…1), or `nil` where the audio did not reach. A key's
+    /// impact delivers its energy at once; speech sounds (a fricative, a plosive's burst and
+    /// aspiration) spread theirs over tens of milliseconds.
+    public var impulsiveness: Double?
 
     public init(time_s: Double, confidence: Double, strength: Double, releaseHeard: Bool = false,
-                releaseMasked: Bool = false, typicality: Double? = nil, loudness: Double? = nil) {
+                releaseMasked: Bool = false, typicality: Double? = nil, loudness: Double? = nil,
+                impulsiveness: Double? = nil) {
         self.time_s = time_s
         self.confidence = confidence
         self.strength = strength
@@ -35,6 +43,7 @@ public struct Keystroke: Sendable, Equatable, Codable {
         self.releaseMasked = releaseMasked
         self.typicality = typicality
         self.loudness = loudness
+        self.impulsiveness = impulsiveness
     }
 }
 
@@ -222,6 +231,19 @@ public final class KeystrokeDetector {
     private let narrowerBins: [Int]
     /// Per frame: low level (dB).
     private var lowDB: [Float] = []
+    /// How impulsive a click is (``Keystroke/impulsiveness``) is measured on the waveform: each
+    /// band's energy (a 4th-order Butterworth high-pass at `bandLowHz`, and low-pass at the
+    /// band's top below the full band) in bins of `impulseBinSamples`, per track, global bin
+    /// `impulseBase` first (kept as long as the frames are).
+    public static let impulsePeak_s = 0.002, impulseWindowBefore_s = 0.005, impulseWindowAfter_s = 0.02
+    private var impulseHighPass: [Biquad]
+    private var impulseLowPass: [[Biquad]]
+    private var impulseEnergy: [[Float]]
+    private var impulsePartial: [Double]
+    private var impulsePartialCount = 0
+    private var impulseBase = 0
+    private let impulseBinSamples: Int
+    private let frameSamples: Int, hopSamples: Int
     /// Per frame: power in 1 kHz bands (`riseBands`) from `bandLowHz` up — where a click rises.
     private var risePower: [Float] = []
     private let riseBands: [Range<Int>]
@@ -269,6 +291,8 @@ public final class KeystrokeDetector {
         var background: Float
         /// Height above the adaptive threshold.
         var margin: Float
+        /// ``Keystroke/impulsiveness``, or `nil` where the audio did not reach.
+        var impulsiveness: Float?
         /// Spectral shape (``clickShape(at:)``).
         var shape: [Float]
         /// The level the click adds to what sounded before it (dB, mean over the shape bands).
@@ -316,6 +340,8 @@ public final class KeystrokeDetector {
         guard settings.bandHighHz <= rate / 2, settings.bandLowHz < settings.bandHighHz else {
             throw ParameterError(description: "keystroke band \(settings.bandLowHz)–\(settings.bandHighHz) Hz does not fit \(rate) Hz audio")
         }
+        self.frameSamples = frameSamples
+        self.hopSamples = hopSamples
         window = Window.hann(frameSamples)
         buffer = [Float](repeating: 0, count: frameSamples)
         power = [Float](repeating: 0, count: frameSamples / 2 + 1)
@@ -330,6 +356,11 @@ public final class KeystrokeDetector {
         tracks = tops.map { Track(top_Hz: $0, bins: max(1, min(bins.count, Int($0 / binHz) - bins.lowerBound))) }
             + [Track(top_Hz: settings.bandHighHz, bins: bins.count)]
         narrowerBins = tracks.dropLast().map(\.bins)
+        impulseHighPass = Biquad.butterworth4(.highPass, cutoffHz: low, sampleRateHz: rate)
+        impulseLowPass = tracks.map { $0.top_Hz < 0.95 * rate / 2 ? Biquad.butterworth4(.lowPass, cutoffHz: $0.top_Hz, sampleRateHz: rate) : [] }
+        impulseEnergy = tracks.map { _ in [] }
+        impulsePartial = tracks.map { _ in 0 }
+        impulseBinSamples = max(1, Int((0.0005 * rate).rounded()))
         onsetBandTop_Hz = settings.bandHighHz
         riseBandTops_Hz = stride(from: low + 1000, through: settings.bandHighHz, by: 1000).map { $0 }
         riseBands = riseBandTops_Hz.map { top in
@@ -358,6 +389,7 @@ public final class KeystrokeDetector {
     }
 
     public func process(_ samples: [Float]) {
+        measureImpulses(samples)
         framer.process(samples) { _, frame in analyse(frame) }
         // Search whole blocks whose statistics windows (±4 reach blocks) and decay window are
         // complete, a segment at a time, then forget frames no later block can look back to.
@@ -371,8 +403,60 @@ public final class KeystrokeDetector {
                 shape.removeFirst((keepFrom - base) * shapeBands.count)
                 risePower.removeFirst((keepFrom - base) * riseBands.count)
                 base = keepFrom
+                let keepBin = (keepFrom * hopSamples) / impulseBinSamples - 2 * Int(Self.impulseWindowBefore_s * settings.sampleRateHz) / impulseBinSamples
+                if keepBin > impulseBase {
+                    for t in impulseEnergy.indices { impulseEnergy[t].removeFirst(min(impulseEnergy[t].count, keepBin - impulseBase)) }
+                    impulseBase = keepBin
+                }
             }
         }
+    }
+
+    /// Each band's waveform energy, `impulseBinSamples` at a time.
+    private func measureImpulses(_ samples: [Float]) {
+        var highPass = impulseHighPass, lowPass = impulseLowPass, partial = impulsePartial, filled = impulsePartialCount
+        let binSamples = impulseBinSamples
+        for sample in samples {
+            var x = Double(sample)
+            for k in highPass.indices { x = highPass[k].process(x) }
+            for t in lowPass.indices {
+                var y = x
+                for k in lowPass[t].indices { y = lowPass[t][k].process(y) }
+                partial[t] += y * y
+            }
+            filled += 1
+            if filled == binSamples {
+                for t in partial.indices {
+                    impulseEnergy[t].append(Float(partial[t]))
+                    partial[t] = 0
+                }
+                filled = 0
+            }
+        }
+        impulseHighPass = highPass
+        impulseLowPass = lowPass
+        impulsePartial = partial
+        impulsePartialCount = filled
+    }
+
+    /// ``Keystroke/impulsiveness`` of a click whose onset is frame `frame`, in track `t`'s band.
+    private func impulsiveness(track t: Int, frame: Int) -> Float? {
+        let rate = settings.sampleRateHz, binSamples = Double(impulseBinSamples)
+        let centre = Int((Double(frameSamples / 2 + frame * hopSamples) / binSamples).rounded())
+        let peakBins = max(1, Int((Self.impulsePeak_s * rate / binSamples).rounded()))
+        let first = centre - Int((Self.impulseWindowBefore_s * rate / binSamples).rounded())
+        let end = centre + Int((Self.impulseWindowAfter_s * rate / binSamples).rounded())
+        let energy = impulseEnergy[t]
+        guard first >= impulseBase, end <= impulseBase + energy.count else { return nil }
+        var total: Float = 0, peak: Float = 0, running: Float = 0
+        for bin in first..<end {
+            let value = energy[bin - impulseBase]
+            total += value
+            running += value
+            if bin - first >= peakBins { running -= energy[bin - peakBins - impulseBase] }
+            if bin - first >= peakBins - 1 { peak = max(peak, running) }
+        }
+        return total > 0 ? min(1, peak / total) : 0
     }
 
     private func analyse(_ frame: UnsafeBufferPointer<Float>) {
@@ -470,12 +554,12 @@ public final class KeystrokeDetector {
         guard count > 4 else { return }
         let lastBlock = final ? (count + blockFrames - 1) / blockFrames : toBlock
         guard lastBlock > searchedBlock else { return }
-        for t in tracks.indices { tracks[t].candidates += search(tracks[t], toBlock: lastBlock) }
+        for t in tracks.indices { tracks[t].candidates += search(tracks[t], index: t, toBlock: lastBlock) }
         searchedBlock = lastBlock
     }
 
     /// The candidate onsets of blocks `searchedBlock..<lastBlock` in one band.
-    private func search(_ track: Track, toBlock lastBlock: Int) -> [Candidate] {
+    private func search(_ track: Track, index trackIndex: Int, toBlock lastBlock: Int) -> [Candidate] {
         let count = self.count
         var candidates: [Candidate] = []
         let flux = track.flux, bandDB = track.bandDB, lowDB = self.lowDB, riseFraction = track.riseFraction, base = self.base
@@ -547,6 +631,7 @@ public final class KeystrokeDetector {
                 candidates.append(Candidate(index: i, start: start, strength: f(i), level: peakLevel,
                                             background: 10 * log10(max(background, 1e-12)),
                                             margin: f(i) - thresholds[block],
+                                            impulsiveness: impulsiveness(track: trackIndex, frame: start),
                                             shape: click.shape, addedLevel: click.level,
                                             bandRise: click.rise, bandAdded: click.added))
             }
@@ -866,7 +951,8 @@ public final class KeystrokeDetector {
                                      releaseHeard: releaseHeard, releaseMasked: masked,
                                      typicality: template?.typicality(onset.shape),
                                      loudness: confirmedLevels.isEmpty ? nil
-                                        : Double(confirmedLevels.partitionIndex { $0 < onset.addedLevel }) / Double(confirmedLevels.count)))
+                                        : Double(confirmedLevels.partitionIndex { $0 < onset.addedLevel }) / Double(confirmedLevels.count),
+                                     impulsiveness: onset.impulsiveness.map(Double.init)))
         }
         // A lone onset shaped like a release is the release of a press that was not heard —
         // or, one dwell time after a release, the release of a press that landed on that

@@ -70,13 +70,22 @@ public struct KeyboardDetector: Sendable {
             guard let loudness = transients[index].loudness, settings.loudPressShare < 1 else { return false }
             return loudness >= settings.loudPressShare && typicalAmidTyping(index, bar: settings.minimumPressTypicality)
         }
-        var maskedKeys = 0, typicalKeys = 0, loudKeys = 0
+        // …and so does one whose energy arrives at once, as a key's impact delivers it, and that is
+        // not among the quietest of this keyboard's presses: speech's sounds spread their energy
+        // over tens of milliseconds, and its lone transients amid typing are mostly quieter.
+        func impulsiveKey(_ index: Int) -> Bool {
+            guard settings.impulsivePressShare < 1, let impulsiveness = transients[index].impulsiveness,
+                  let loudness = transients[index].loudness else { return false }
+            return impulsiveness >= settings.impulsivePressShare && loudness >= settings.impulsivePressLoudness && typingAround(index)
+        }
+        var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0
         let heard = settings.requireReleaseInSpeech && !releasesInaudible
             ? transients.indices.filter { index in
                 guard inSpeech[index], !(transients[index].releaseHeard && typingAround(index)) else { return true }
                 if maskedKey(index) { maskedKeys += 1; return true }
                 if typicalKey(index) { typicalKeys += 1; return true }
                 if loudKey(index) { loudKeys += 1; return true }
+                if impulsiveKey(index) { impulsiveKeys += 1; return true }
                 return false
             }.map { transients[$0] }
             : transients
@@ -90,6 +99,7 @@ public struct KeyboardDetector: Sendable {
             "presses_in_speech_release_masked": JSONValue(maskedKeys),
             "presses_in_speech_typical": JSONValue(typicalKeys),
             "presses_in_speech_loud": JSONValue(loudKeys),
+            "presses_in_speech_impulsive": JSONValue(impulsiveKeys),
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "onset_band_hz": onsetBand.map { .array([.number($0.low), .number($0.high)]) } ?? .null,
             "click_band_top_hz": onsetBand?.clicksTo.map { .number($0) } ?? .null,

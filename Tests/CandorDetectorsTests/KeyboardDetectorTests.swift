@@ -239,4 +239,32 @@ struct KeyboardDetectorTests {
         #expect(strict.found == typing)
         #expect(strict.result.fields["presses_in_speech_loud"]?.number == 0)
     }
+
+    /// A key's impact delivers its energy at once; speech's sounds spread theirs. A lone press in
+    /// speech whose energy mostly arrives within 2 ms counts amid typing, unless it is quieter than
+    /// nearly all of this keyboard's presses — whatever its shape.
+    @Test("inside speech a lone press counts if impulsive, not among the quietest and amid typing")
+    func impulsiveLonePressInSpeech() throws {
+        func press(_ t: Double, impulsiveness: Double?, loudness: Double?) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, typicality: 0.01, loudness: loudness, impulsiveness: impulsiveness)
+        }
+        let impulsive = press(21.6, impulsiveness: 0.85, loudness: 0.1)
+        let atTheBars = press(21.9, impulsiveness: 0.7, loudness: 0.05)
+        let spread = press(22.1, impulsiveness: 0.5, loudness: 0.9)      // loud (too atypical to count as such), but spread
+        let quietest = press(22.3, impulsiveness: 0.9, loudness: 0.01)   // quieter than 99 % of the presses
+        let unmeasured = press(21.75, impulsiveness: nil, loudness: 0.5) // the audio ended
+        let noModel = press(22.45, impulsiveness: 0.9, loudness: nil)    // too few presses heard to tell
+        let alone = press(27.0, impulsiveness: 0.9, loudness: 0.5)       // no typing within 1 s
+        let lone = [impulsive, atTheBars, spread, quietest, unmeasured, noModel, alone]
+        let (result, found, typing) = inSpeech(lone)
+        #expect(found == typing.union([21.6, 21.9]))
+        #expect(result.fields["presses_in_speech_impulsive"]?.number == 2)
+        #expect(result.fields["lone_transients_in_speech"]?.number == 5)
+
+        var off = Configuration.Keyboard()
+        off.impulsivePressShare = 1
+        let strict = inSpeech(lone, settings: off)
+        #expect(strict.found == typing)
+        #expect(strict.result.fields["presses_in_speech_impulsive"]?.number == 0)
+    }
 }
