@@ -28,10 +28,20 @@ struct Biquad {
         [1.0, 3.0].map { Biquad(kind, cutoffHz: cutoffHz, q: 1 / (2 * cos($0 * Double.pi / 8)), sampleRateHz: sampleRateHz) }
     }
 
-    @inline(__always) mutating func process(_ x: Double) -> Double {
-        let y = b0 * x + z1
-        z1 = b1 * x - a1 * y + z2
-        z2 = b2 * x - a2 * y
-        return y
+    /// Filters `signal` in place, carrying the state over to the next call.
+    mutating func process(_ signal: inout [Double]) {
+        var z1 = self.z1, z2 = self.z2
+        let b0 = self.b0, b1 = self.b1, b2 = self.b2, a1 = self.a1, a2 = self.a2
+        signal.withUnsafeMutableBufferPointer { signal in
+            for i in signal.indices {
+                let x = signal[i]
+                let y = b0 * x + z1
+                z1 = b1 * x - a1 * y + z2
+                z2 = b2 * x - a2 * y
+                signal[i] = y
+            }
+        }
+        self.z1 = z1
+        self.z2 = z2
     }
 }

@@ -414,29 +414,27 @@ public final class KeystrokeDetector {
 
     /// Each band's waveform energy, `impulseBinSamples` at a time.
     private func measureImpulses(_ samples: [Float]) {
-        var highPass = impulseHighPass, lowPass = impulseLowPass, partial = impulsePartial, filled = impulsePartialCount
+        var high = samples.map(Double.init)
+        for k in impulseHighPass.indices { impulseHighPass[k].process(&high) }
         let binSamples = impulseBinSamples
-        for sample in samples {
-            var x = Double(sample)
-            for k in highPass.indices { x = highPass[k].process(x) }
-            for t in lowPass.indices {
-                var y = x
-                for k in lowPass[t].indices { y = lowPass[t][k].process(y) }
-                partial[t] += y * y
-            }
-            filled += 1
-            if filled == binSamples {
-                for t in partial.indices {
-                    impulseEnergy[t].append(Float(partial[t]))
-                    partial[t] = 0
+        for t in impulseLowPass.indices {
+            var band = high
+            for k in impulseLowPass[t].indices { impulseLowPass[t][k].process(&band) }
+            var partial = impulsePartial[t], filled = impulsePartialCount
+            band.withUnsafeBufferPointer { band in
+                for y in band {
+                    partial += y * y
+                    filled += 1
+                    if filled == binSamples {
+                        impulseEnergy[t].append(Float(partial))
+                        partial = 0
+                        filled = 0
+                    }
                 }
-                filled = 0
             }
+            impulsePartial[t] = partial
+            if t == impulseLowPass.count - 1 { impulsePartialCount = filled }
         }
-        impulseHighPass = highPass
-        impulseLowPass = lowPass
-        impulsePartial = partial
-        impulsePartialCount = filled
     }
 
     /// ``Keystroke/impulsiveness`` of a click whose onset is frame `frame`, in track `t`'s band.
