@@ -22,26 +22,16 @@ struct Biquad {
         a2 = (1 - alpha) / a0
     }
 
-    /// A 4th-order Butterworth filter: two sections with the Butterworth pole pairs' Q
-    /// (1 / (2 cos(π/8)) and 1 / (2 cos(3π/8))).
-    static func butterworth4(_ kind: Kind, cutoffHz: Double, sampleRateHz: Double) -> [Biquad] {
-        [1.0, 3.0].map { Biquad(kind, cutoffHz: cutoffHz, q: 1 / (2 * cos($0 * Double.pi / 8)), sampleRateHz: sampleRateHz) }
+    /// A 2nd-order Butterworth filter (Q = 1/√2).
+    static func butterworth2(_ kind: Kind, cutoffHz: Double, sampleRateHz: Double) -> Biquad {
+        Biquad(kind, cutoffHz: cutoffHz, q: 0.5.squareRoot(), sampleRateHz: sampleRateHz)
     }
 
-    /// Filters `signal` in place, carrying the state over to the next call.
-    mutating func process(_ signal: inout [Double]) {
-        var z1 = self.z1, z2 = self.z2
-        let b0 = self.b0, b1 = self.b1, b2 = self.b2, a1 = self.a1, a2 = self.a2
-        signal.withUnsafeMutableBufferPointer { signal in
-            for i in signal.indices {
-                let x = signal[i]
-                let y = b0 * x + z1
-                z1 = b1 * x - a1 * y + z2
-                z2 = b2 * x - a2 * y
-                signal[i] = y
-            }
-        }
-        self.z1 = z1
-        self.z2 = z2
+    /// One sample through the section.
+    @inline(__always) mutating func step(_ x: Double) -> Double {
+        let y = b0 * x + z1
+        z1 = b1 * x - a1 * y + z2
+        z2 = b2 * x - a2 * y
+        return y
     }
 }

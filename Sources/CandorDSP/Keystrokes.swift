@@ -232,12 +232,14 @@ public final class KeystrokeDetector {
     /// Per frame: low level (dB).
     private var lowDB: [Float] = []
     /// How impulsive a click is (``Keystroke/impulsiveness``) is measured on the waveform: each
-    /// band's energy (a 4th-order Butterworth high-pass at `bandLowHz`, and low-pass at the
+    /// band's energy (a 2nd-order Butterworth high-pass at `bandLowHz`, and low-pass at the
     /// band's top below the full band) in bins of `impulseBinSamples`, per track, global bin
     /// `impulseBase` first (kept as long as the frames are).
     public static let impulsePeak_s = 0.002, impulseWindowBefore_s = 0.005, impulseWindowAfter_s = 0.02
-    private var impulseHighPass: [Biquad]
-    private var impulseLowPass: [[Biquad]]
+    /// The high-pass, then the low-pass of each track that has one (`impulseLowPassed`: not the
+    /// full band).
+    private var impulseSections: [Biquad]
+    private let impulseLowPassed: [Bool]
     private var impulseEnergy: [[Float]]
     private var impulsePartial: [Double]
     private var impulsePartialCount = 0
@@ -356,8 +358,9 @@ public final class KeystrokeDetector {
         tracks = tops.map { Track(top_Hz: $0, bins: max(1, min(bins.count, Int($0 / binHz) - bins.lowerBound))) }
             + [Track(top_Hz: settings.bandHighHz, bins: bins.count)]
         narrowerBins = tracks.dropLast().map(\.bins)
-        impulseHighPass = Biquad.butterworth4(.highPass, cutoffHz: low, sampleRateHz: rate)
-        impulseLowPass = tracks.map { $0.top_Hz < 0.95 * rate / 2 ? Biquad.butterworth4(.lowPass, cutoffHz: $0.top_Hz, sampleRateHz: rate) : [] }
+        impulseLowPassed = tracks.map { $0.top_Hz < 0.95 * rate / 2 }
+        impulseSections = [Biquad.butterworth2(.highPass, cutoffHz: low, sampleRateHz: rate)]
+            + tracks.filter { $0.top_Hz < 0.95 * rate / 2 }.map { Biquad.butterworth2(.lowPass, cutoffHz: $0.top_Hz, sampleRateHz: rate) }
         impulseEnergy = tracks.map { _ in [] }
         impulsePartial = tracks.map { _ in 0 }
         impulseBinSamples = max(1, Int((0.0005 * rate).rounded()))
@@ -412,29 +415,41 @@ public final class KeystrokeDetector {
         }
     }
 
-    /// Each band's waveform energy, `impulseBinSamples` at a time.
+    /// Each band's waveform energy, `impulseBinSamples` at a time. Sample by sample through
+    /// every section at once, so that the cascade's sections (and the bands') run side by side
+    /// rather than each waiting on its own recursion a block at a time.
     private func measureImpulses(_ samples: [Float]) {
-        var high = samples.map(Double.init)
-        for k in impulseHighPass.indices { impulseHighPass[k].process(&high) }
-        let binSamples = impulseBinSamples
-        for t in impulseLowPass.indices {
-            var band = high
-            for k in impulseLowPass[t].indices { impulseLowPass[t][k].process(&band) }
-            var partial = impulsePartial[t], filled = impulsePartialCount
-            band.withUnsafeBufferPointer { band in
-                for y in band {
-                    partial += y * y
+        let lowPassed = impulseLowPassed
+        let binSamples = impulseBinSamples, bands = lowPassed.count
+        var filled = impulsePartialCount
+        var finished: [Float] = []
+        finished.reserveCapacity((samples.count / binSamples + 1) * bands)
+        impulseSections.withUnsafeMutableBufferPointer { sections in
+            impulsePartial.withUnsafeMutableBufferPointer { partial in
+                for sample in samples {
+                    let x = sections[0].step(Double(sample))
+                    var k = 1
+                    for t in 0..<bands {
+                        var y = x
+                        if lowPassed[t] {
+                            y = sections[k].step(x)
+                            k += 1
+                        }
+                        partial[t] += y * y
+                    }
                     filled += 1
                     if filled == binSamples {
-                        impulseEnergy[t].append(Float(partial))
-                        partial = 0
+                        for t in 0..<bands {
+                            finished.append(Float(partial[t]))
+                            partial[t] = 0
+                        }
                         filled = 0
                     }
                 }
             }
-            impulsePartial[t] = partial
-            if t == impulseLowPass.count - 1 { impulsePartialCount = filled }
         }
+        impulsePartialCount = filled
+        for t in 0..<bands { impulseEnergy[t] += stride(from: t, to: finished.count, by: bands).map { finished[$0] } }
     }
 
     /// ``Keystroke/impulsiveness`` of a click whose onset is frame `frame`, in track `t`'s band.
