@@ -32,10 +32,15 @@ public struct Keystroke: Sendable, Equatable, Codable {
     /// impact delivers its energy at once; speech sounds (a fricative, a plosive's burst and
     /// aspiration) spread theirs over tens of milliseconds.
     public var impulsiveness: Double?
+    /// Whether it was heard only as another key's release: one onset a dwell time after a
+    /// press, taken for a release and for a press landing on it because a release-shaped sound
+    /// followed it a dwell time later (fast typing). That later sound is all that was heard of
+    /// its own release (``releaseHeard`` is true).
+    public var pressedOnRelease: Bool
 
     public init(time_s: Double, confidence: Double, strength: Double, releaseHeard: Bool = false,
                 releaseMasked: Bool = false, typicality: Double? = nil, loudness: Double? = nil,
-                impulsiveness: Double? = nil) {
+                impulsiveness: Double? = nil, pressedOnRelease: Bool = false) {
         self.time_s = time_s
         self.confidence = confidence
         self.strength = strength
@@ -44,6 +49,7 @@ public struct Keystroke: Sendable, Equatable, Codable {
         self.typicality = typicality
         self.loudness = loudness
         self.impulsiveness = impulsiveness
+        self.pressedOnRelease = pressedOnRelease
     }
 }
 
@@ -954,7 +960,7 @@ public final class KeystrokeDetector {
         let confirmedLevels = decoded.count >= settings.shapeModelMinimumPairs
             ? decoded.map { onsets[$0.press].addedLevel }.sorted() : []
         var presses: [Keystroke] = []
-        func press(_ index: Int, releaseHeard: Bool) {
+        func press(_ index: Int, releaseHeard: Bool, onRelease: Bool = false) {
             let onset = onsets[index]
             let confidence = Double(1 / (1 + exp(-Double(onset.margin) / 0.5)))
             // Its release, as much quieter as this keyboard's usually are, would not have stood
@@ -965,7 +971,7 @@ public final class KeystrokeDetector {
                                      typicality: template?.typicality(onset.shape),
                                      loudness: confirmedLevels.isEmpty ? nil
                                         : Double(confirmedLevels.partitionIndex { $0 < onset.addedLevel }) / Double(confirmedLevels.count),
-                                     impulsiveness: onset.impulsiveness.map(Double.init)))
+                                     impulsiveness: onset.impulsiveness.map(Double.init), pressedOnRelease: onRelease))
         }
         // A lone onset shaped like a release is the release of a press that was not heard —
         // or, one dwell time after a release, the release of a press that landed on that
@@ -985,7 +991,7 @@ public final class KeystrokeDetector {
             if evidence[index] <= 0 { return press(index, releaseHeard: false) }
             guard settings.pressesOnReleases, lastRelease >= 0, lastRelease == index - 1 || lastRelease == index - 2,
                   let score = pairScore(lastRelease, index), score > 0, alsoPressed(lastRelease) else { return }
-            press(lastRelease, releaseHeard: true)
+            press(lastRelease, releaseHeard: true, onRelease: true)
         }
         var index = 0
         while index < n {

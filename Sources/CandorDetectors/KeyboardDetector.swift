@@ -72,23 +72,39 @@ public struct KeyboardDetector: Sendable {
         }
         // …and so does one whose energy arrives at once, as a key's impact delivers it, and that is
         // not among the quietest of this keyboard's presses: speech's sounds spread their energy
-        // over tens of milliseconds, and its lone transients amid typing are mostly quieter.
-        func impulsiveKey(_ index: Int) -> Bool {
+        // over tens of milliseconds, and its lone transients amid typing are mostly quieter. Its
+        // typing around is any press kept by the rules above within `typingContextSeconds` (on
+        // a recording through a lossy codec, few presses under speech keep their release).
+        func impulsive(_ index: Int) -> Bool {
             guard settings.impulsivePressShare < 1, let impulsiveness = transients[index].impulsiveness,
                   let loudness = transients[index].loudness else { return false }
-            return impulsiveness >= settings.impulsivePressShare && loudness >= settings.impulsivePressLoudness && typingAround(index)
+            return impulsiveness >= settings.impulsivePressShare && loudness >= settings.impulsivePressLoudness
+        }
+        // A press heard only as landing on another key's release has, for its own release, just
+        // a release-shaped sound a dwell time later — inside speech as likely a speech sound: there
+        // it counts as a lone press.
+        func pairedAmidTyping(_ index: Int) -> Bool {
+            transients[index].releaseHeard && !transients[index].pressedOnRelease && typingAround(index)
         }
         var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0
-        let heard = settings.requireReleaseInSpeech && !releasesInaudible
-            ? transients.indices.filter { index in
-                guard inSpeech[index], !(transients[index].releaseHeard && typingAround(index)) else { return true }
-                if maskedKey(index) { maskedKeys += 1; return true }
-                if typicalKey(index) { typicalKeys += 1; return true }
-                if loudKey(index) { loudKeys += 1; return true }
-                if impulsiveKey(index) { impulsiveKeys += 1; return true }
-                return false
-            }.map { transients[$0] }
-            : transients
+        var kept = [Bool](repeating: true, count: transients.count)
+        if settings.requireReleaseInSpeech && !releasesInaudible {
+            for index in transients.indices where inSpeech[index] && !pairedAmidTyping(index) {
+                if maskedKey(index) { maskedKeys += 1 } else if typicalKey(index) { typicalKeys += 1 }
+                else if loudKey(index) { loudKeys += 1 } else { kept[index] = false }
+            }
+            let keptTimes = transients.indices.filter { kept[$0] }.map { transients[$0].time_s }
+            func keptAround(_ index: Int) -> Bool {
+                let time = transients[index].time_s, context = settings.typingContextSeconds
+                let next = keptTimes.partitionIndex { $0 < time - context }
+                return next < keptTimes.count && keptTimes[next] <= time + context
+            }
+            for index in transients.indices where !kept[index] && impulsive(index) && keptAround(index) {
+                kept[index] = true
+                impulsiveKeys += 1
+            }
+        }
+        let heard = transients.indices.filter { kept[$0] }.map { transients[$0] }
         let heardTimes = heard.map(\.time_s)
         var fields: [String: JSONValue] = [
             "acoustic_keystrokes_s": JSONValue(heardTimes),

@@ -267,4 +267,49 @@ struct KeyboardDetectorTests {
         #expect(strict.found == typing)
         #expect(strict.result.fields["presses_in_speech_impulsive"]?.number == 0)
     }
+
+    /// The impulsive rule's typing around is any press kept within 1 s — also one kept by
+    /// another rule, with no release heard (through a lossy codec few presses under speech keep
+    /// theirs) — but not a press that was itself set aside.
+    @Test("inside speech an impulsive lone press counts amid presses kept without their releases")
+    func impulsivePressAmidLoneKeptPresses() throws {
+        let speech = [SpeechSegment(start_s: 40, end_s: 60)]
+        let typing = burst(start: 5, count: 30, seed: 4).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+        // Two presses heard with their releases at 43.5 and 44.3 s; a lone press typical of this
+        // keyboard at 45.0 s (kept by the typical-press rule, amid them) and an impulsive one at
+        // 45.8 s — 1.5 s from the last press heard with its release, 0.8 s from the typical one;
+        // at 50 s an impulsive one next to a set-aside speech sound only.
+        let paired = [43.5, 44.3].map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+        let typical = Keystroke(time_s: 45.0, confidence: 0.9, strength: 10, typicality: 0.6, loudness: 0.3, impulsiveness: 0.3)
+        let impulsive = Keystroke(time_s: 45.8, confidence: 0.9, strength: 10, typicality: 0.01, loudness: 0.3, impulsiveness: 0.9)
+        let speechSound = Keystroke(time_s: 50.0, confidence: 0.9, strength: 10, typicality: 0.01, loudness: 0.01, impulsiveness: 0.3)
+        let isolated = Keystroke(time_s: 50.4, confidence: 0.9, strength: 10, typicality: 0.01, loudness: 0.3, impulsiveness: 0.9)
+        let transients = (typing + paired + [typical, impulsive, speechSound, isolated]).sorted { $0.time_s < $1.time_s }
+        let (result, _) = KeyboardDetector().detect(heard: transients, logged: nil, speech: speech)
+        let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
+        #expect(found == Set(typing.map(\.time_s)).union([43.5, 44.3, 45.0, 45.8]))
+        #expect(result.fields["presses_in_speech_typical"]?.number == 1)
+        #expect(result.fields["presses_in_speech_impulsive"]?.number == 1)
+    }
+
+    /// A press heard only as landing on another key's release (fast typing) has, for its own
+    /// release, only a release-shaped sound a dwell time later; inside speech that is as likely
+    /// a speech sound, so there it counts only as a lone press would. Outside speech it counts.
+    @Test("inside speech a press landing on a release counts only as a lone press")
+    func pressOnReleaseInSpeech() throws {
+        func onRelease(_ t: Double, typicality: Double) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, releaseHeard: true, typicality: typicality, loudness: 0.3,
+                      impulsiveness: 0.3, pressedOnRelease: true)
+        }
+        let atypical = onRelease(21.6, typicality: 0.01)  // most likely a release and a speech sound
+        let typical = onRelease(22.2, typicality: 0.6)    // sounds like this keyboard's presses
+        let (result, found, typing) = inSpeech([atypical, typical])
+        #expect(found == typing.union([22.2]))
+        #expect(result.fields["presses_in_speech_typical"]?.number == 1)
+
+        let quiet = [Keystroke(time_s: 2, confidence: 0.9, strength: 10, releaseHeard: true),
+                     onRelease(2.1, typicality: 0.01), Keystroke(time_s: 2.4, confidence: 0.9, strength: 10, releaseHeard: true)]
+        let (outside, _) = KeyboardDetector().detect(heard: quiet, logged: nil, speech: [SpeechSegment(start_s: 20, end_s: 30)])
+        #expect(outside.fields["acoustic_keystrokes_s"]?.array?.count == 3)
+    }
 }
