@@ -14,7 +14,8 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
   - the same mix through Opus at 32 kb/s (what a meeting app sends);
   - the same mix noise-gated (digital silence between sounds, as noise suppression does);
   - fast typing alone (presses 0.1-0.25 s apart: rollover and presses coinciding with the
-    previous key's release);
+    previous key's release), and the same under the LibriVox speech (typing while explaining,
+    where a press landing on a release has only a sound a dwell time later to speak for it);
   - the LibriVox mix through a meeting app's voice mode: 16 kHz (nothing above 8 kHz, where
     the clicks stood clear of this speech), Opus at 24 kb/s; and a super-wideband voice
     mode: 24 kHz (nothing above 12 kHz), Opus at 24 kb/s;
@@ -324,7 +325,7 @@ def main():
              ("under-speech-wideband", True, "wideband", False, None),
              ("under-speech-superwideband", True, "superwideband", False, None),
              ("under-speech-reverberant-room", True, None, False, {"reverb_rt60_s": 0.4, "reverb_drr_db": 6}),
-             ("fast-typing-alone", False, None, False, None),
+             ("fast-typing-alone", False, None, False, None), ("fast-typing-under-speech", True, None, False, None),
              ("quieter-keys-under-speech", True, None, False, {"gain_db": -10}),
              ("duller-keys-under-speech", True, None, False, {"lowpass_hz": 4000}),
              ("quiet-releases-under-speech", True, None, False, {"release_db": -20})]
