@@ -40,16 +40,19 @@ public struct KeyboardDetector: Sendable {
         // …and typing comes in bursts: inside speech, a press with its release counts only with
         // another such press within `typingContextSeconds` (two speech sounds a dwell time
         // apart can pass for a press and its release; they do not repeat at typing cadence).
-        let paired = transients.indices.filter { transients[$0].releaseHeard }
-        func typingAround(_ index: Int) -> Bool {
+        // Whether another of `presses` (transient indices in time order) is within
+        // `typingContextSeconds` of transient `index`.
+        func another(of presses: [Int], near index: Int) -> Bool {
             let time = transients[index].time_s, context = settings.typingContextSeconds
-            var next = paired.partitionIndex { transients[$0].time_s < time - context }
-            while next < paired.count && transients[paired[next]].time_s <= time + context {
-                if paired[next] != index { return true }
+            var next = presses.partitionIndex { transients[$0].time_s < time - context }
+            while next < presses.count && transients[presses[next]].time_s <= time + context {
+                if presses[next] != index { return true }
                 next += 1
             }
             return false
         }
+        let paired = transients.indices.filter { transients[$0].releaseHeard }
+        func typingAround(_ index: Int) -> Bool { another(of: paired, near: index) }
         // A lone press amid typing whose shape is at least this typical of this keyboard's
         // presses (a bar of 1 turns the exception off).
         func typicalAmidTyping(_ index: Int, bar: Double) -> Bool {
@@ -93,13 +96,8 @@ public struct KeyboardDetector: Sendable {
                 if maskedKey(index) { maskedKeys += 1 } else if typicalKey(index) { typicalKeys += 1 }
                 else if loudKey(index) { loudKeys += 1 } else { kept[index] = false }
             }
-            let keptTimes = transients.indices.filter { kept[$0] }.map { transients[$0].time_s }
-            func keptAround(_ index: Int) -> Bool {
-                let time = transients[index].time_s, context = settings.typingContextSeconds
-                let next = keptTimes.partitionIndex { $0 < time - context }
-                return next < keptTimes.count && keptTimes[next] <= time + context
-            }
-            for index in transients.indices where !kept[index] && impulsive(index) && keptAround(index) {
+            let keptPresses = transients.indices.filter { kept[$0] }
+            for index in transients.indices where !kept[index] && impulsive(index) && another(of: keptPresses, near: index) {
                 kept[index] = true
                 impulsiveKeys += 1
             }
