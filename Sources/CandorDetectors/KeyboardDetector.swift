@@ -114,6 +114,7 @@ public struct KeyboardDetector: Sendable {
             "presses_in_speech_typical": JSONValue(typicalKeys),
             "presses_in_speech_loud": JSONValue(loudKeys),
             "presses_in_speech_impulsive": JSONValue(impulsiveKeys),
+            "faint_presses": JSONValue(heard.filter(\.faint).count),
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "onset_band_hz": onsetBand.map { .array([.number($0.low), .number($0.high)]) } ?? .null,
             "click_band_top_hz": onsetBand?.clicksTo.map { .number($0) } ?? .null,

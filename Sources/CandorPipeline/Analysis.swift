@@ -233,6 +233,10 @@ public enum Analysis {
         settings.bandLowHz = configuration.keyboard.onsetBandLowHz
         settings.bandHighHz = configuration.keyboard.onsetBandHighHz
         settings.thresholdMADs = configuration.keyboard.onsetThresholdMADs
+        settings.faintThresholdMADs = configuration.keyboard.faintOnsetThresholdMADs
+        settings.faintPressTypicality = configuration.keyboard.faintPressTypicality
+        settings.faintPressImpulsiveness = configuration.keyboard.impulsivePressShare
+        settings.faintPressLoudness = configuration.keyboard.impulsivePressLoudness
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         let margin = configuration.keyboard.aboveClickBandMarginDB
         settings.aboveClickBandMarginDB = margin > 0 ? margin : nil

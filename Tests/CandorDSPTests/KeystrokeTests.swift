@@ -434,6 +434,40 @@ struct KeystrokeTests {
         let paired = found.filter(\.releaseHeard)
         print("keystrokes in speech alone (\(speech)): \(found.count) transients, \(paired.count) with a release at \(paired.map { String(format: "%.2f", $0.time_s) })")
         #expect(Double(paired.count) <= 0.2 * 30, "at most one paired false press per 5 s of continuous speech")
+        // No typing, so no presses heard with their releases to learn what this keyboard's
+        // presses sound like: no faint onset can sound like one.
+        #expect(found.filter(\.faint).isEmpty)
+    }
+
+    /// Presses struck softly under speech rise less than the adaptive threshold asks. Those that
+    /// sound like this recording's presses heard with their releases are reported as faint
+    /// presses; the speech's transients under the threshold mostly are not.
+    @Test("faint onsets: presses under the threshold that sound like this keyboard's are reported")
+    func faintPresses() throws {
+        // Typing under speech through a 16 kHz voice codec. At the default threshold a minute
+        // of it has a faint press or two (the benchmark: about one in 200 presses), so the
+        // threshold is raised to 15 MADs, making many presses faint — and the speech's
+        // transients between the two thresholds with them.
+        let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: 5)
+        let samples = try Self.throughOpus(mix.samples, rate: 16000)
+        var strict = KeystrokeSettings()
+        strict.thresholdMADs = 15
+        var off = strict
+        off.faintThresholdMADs = off.thresholdMADs
+        let without = try TypingFixture.detect(samples, settings: off)
+        let with = try TypingFixture.detect(samples, settings: strict)
+        #expect(without.filter(\.faint).isEmpty)
+        let faint = with.filter(\.faint)
+        // The other presses are the same: faint onsets do not take part in the decoding.
+        #expect(with.filter { !$0.faint } == without)
+        #expect(faint.allSatisfy { $0.confidence <= 0.5 && !$0.releaseHeard })
+        #expect(zip(with, with.dropFirst()).allSatisfy { $0.time_s <= $1.time_s })
+        let hits = TypingFixture.score(faint.map(\.time_s), mix.presses).precision * Double(faint.count)
+        let before = TypingFixture.score(without.map(\.time_s), mix.presses), after = TypingFixture.score(with.map(\.time_s), mix.presses)
+        print("faint presses: \(faint.count), \(Int(hits.rounded())) at a press; recall \(before.recall) → \(after.recall), F1 \(before.f1) → \(after.f1)")
+        #expect(faint.count >= 10)
+        #expect(hits >= 0.75 * Double(faint.count))
+        #expect(after.f1 >= before.f1)
     }
 }
 

@@ -312,4 +312,21 @@ struct KeyboardDetectorTests {
         let (outside, _) = KeyboardDetector().detect(heard: quiet, logged: nil, speech: [SpeechSegment(start_s: 20, end_s: 30)])
         #expect(outside.fields["acoustic_keystrokes_s"]?.array?.count == 3)
     }
+
+    /// A faint press (its onset below the detection threshold, reported by the key-press detector
+    /// because it sounds like this keyboard's presses on its own) has no release heard: inside
+    /// speech it goes through the lone-press rules like any other. Those reported are counted.
+    @Test("a faint press goes through the lone-press rules inside speech and is counted when kept")
+    func faintPresses() throws {
+        func faint(_ t: Double, typicality: Double) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.3, strength: 5, typicality: typicality, loudness: 0.2, impulsiveness: 0.3, faint: true)
+        }
+        let typical = faint(21.6, typicality: 0.6)   // amid typing, sounds like this keyboard's presses
+        let atypical = faint(22.2, typicality: 0.01) // more likely a speech sound
+        let outside = faint(12.0, typicality: 0.01)  // outside speech every transient counts
+        let (result, found, typing) = inSpeech([outside, typical, atypical])
+        #expect(found == typing.union([12.0, 21.6]))
+        #expect(result.fields["faint_presses"]?.number == 2)
+        #expect(result.fields["presses_in_speech_typical"]?.number == 1)
+    }
 }
