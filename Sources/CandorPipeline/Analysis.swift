@@ -237,6 +237,8 @@ public enum Analysis {
         settings.faintPressTypicality = configuration.keyboard.faintPressTypicality
         settings.faintPressImpulsiveness = configuration.keyboard.impulsivePressShare
         settings.faintPressLoudness = configuration.keyboard.impulsivePressLoudness
+        settings.faintPressLoudShare = configuration.keyboard.loudPressShare
+        settings.faintPressLoudTypicality = configuration.keyboard.minimumPressTypicality
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         let margin = configuration.keyboard.aboveClickBandMarginDB
         settings.aboveClickBandMarginDB = margin > 0 ? margin : nil
