@@ -123,7 +123,8 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// their releases; or impulsive (at least `faintPressImpulsiveness` of the energy within its
     /// loudest 2 ms, see ``Keystroke/impulsiveness``) and no quieter than `faintPressLoudness` of
     /// those presses; or as loud as `faintPressLoudShare` of them and at least
-    /// `faintPressLoudTypicality` typical. Speech's transients under the threshold seldom are
+    /// `faintPressLoudTypicality` typical (a bar of 1 turns its test off, as for the keyboard
+    /// detector's tests inside speech). Speech's transients under the threshold seldom are
     /// (measured on the benchmark: of the 3 571 faint onsets apart from other onsets on two
     /// seeds, 229 were presses; the first two tests kept 54 presses and 2 other sounds, on two
     /// held-out seeds 59 and 10; the third 25 and 3 more, held out 19 and 3).
@@ -1066,8 +1067,8 @@ public final class KeystrokeDetector {
         }
         // Faint onsets that sound like a press on their own: not release-shaped, apart from the
         // onsets decoded (no nearer one than a release follows its press, nor at an echo delay
-        // after a louder one), and typical of this keyboard's presses, or impulsive and not among
-        // the quietest of them.
+        // after a louder one), and passing the typical, impulsive or loud test (each off with a
+        // bar of 1, as the keyboard detector's own tests are).
         if let model, settings.faintThresholdMADs < settings.thresholdMADs, !faintOnsets.isEmpty {
             let indices = onsets.map(\.index)
             let apart = Int((settings.releaseMinimumSeconds / hopSeconds).rounded())
@@ -1078,9 +1079,12 @@ public final class KeystrokeDetector {
                 if next > 0 && (onset.index - indices[next - 1] < apart || isEcho(onset, after: onsets[next - 1], delays)) { continue }
                 guard model.releaseEvidence(onset.features(withLevel: settings.shapeModelUsesLevel)) <= 0 else { continue }
                 let typicality = template.map { $0.typicality(onset.shape) } ?? 0, loud = loudness(onset) ?? 0
-                let impulsive = onset.impulsiveness.map { Double($0) >= settings.faintPressImpulsiveness } ?? false
-                guard typicality >= settings.faintPressTypicality || (impulsive && loud >= settings.faintPressLoudness)
-                        || (loud >= settings.faintPressLoudShare && typicality >= settings.faintPressLoudTypicality) else { continue }
+                let typical = settings.faintPressTypicality < 1 && typicality >= settings.faintPressTypicality
+                let impulsive = settings.faintPressImpulsiveness < 1 && loud >= settings.faintPressLoudness
+                    && (onset.impulsiveness.map { Double($0) >= settings.faintPressImpulsiveness } ?? false)
+                let loudKey = settings.faintPressLoudShare < 1 && settings.faintPressLoudTypicality < 1
+                    && loud >= settings.faintPressLoudShare && typicality >= settings.faintPressLoudTypicality
+                guard typical || impulsive || loudKey else { continue }
                 press(onset, releaseHeard: false, faint: true)
                 added = true
             }

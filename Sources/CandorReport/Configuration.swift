@@ -200,7 +200,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "above_click_band_margin_db": "a transient that also rises above the band this recording's clicks reach (click_band_top_hz), adding power there within this many dB of what it adds below (and 3 dB closer than 95 % of this recording's presses heard with their releases), is set aside as a sound of its own: speech mixed in over a keyboard heard through a voice codec (dB; 0 turns this off)",
             "onset_threshold_mads": "an onset must rise this many median absolute deviations above the onset function's local median (lower finds quieter keys and more speech sounds)",
             "faint_onset_threshold_mads": "onsets below onset_threshold_mads down to this many are faint: left out of the press/release decoding and reported as presses only when, on their own, they are not release-shaped, lie apart from other onsets, and are at least faint_press_typicality typical of this keyboard's presses heard with releases, or as impulsive and loud as impulsive_press_share and impulsive_press_loudness ask, or as loud and typical as loud_press_share and minimum_press_typicality ask (faint_presses; onset_threshold_mads or more turns this off)",
-            "faint_press_typicality": "…how typical of this keyboard's presses heard with releases a faint onset must be (0–1)",
+            "faint_press_typicality": "…how typical of this keyboard's presses heard with releases a faint onset must be (0–1; 1 turns that test off)",
         ]
     }
 

@@ -468,6 +468,13 @@ struct KeystrokeTests {
         #expect(faint.count >= 10)
         #expect(hits >= 0.75 * Double(faint.count))
         #expect(after.f1 >= before.f1)
+        // A bar of 1 turns each test off (the configuration's `impulsive_press_share`,
+        // `loud_press_share` and `faint_press_typicality` say so): with all three, none.
+        var barred = strict
+        barred.faintPressTypicality = 1
+        barred.faintPressImpulsiveness = 1
+        barred.faintPressLoudShare = 1
+        #expect(try TypingFixture.detect(samples, settings: barred) == without)
     }
 }
 
