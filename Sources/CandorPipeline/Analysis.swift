@@ -235,6 +235,7 @@ public enum Analysis {
         settings.thresholdMADs = configuration.keyboard.onsetThresholdMADs
         settings.faintThresholdMADs = configuration.keyboard.faintOnsetThresholdMADs
         settings.faintPressTypicality = configuration.keyboard.faintPressTypicality
+        settings.faintTestShare = configuration.keyboard.faintTestShare
         settings.faintPressImpulsiveness = configuration.keyboard.impulsivePressShare
         settings.faintPressLoudness = configuration.keyboard.impulsivePressLoudness
         settings.faintPressLoudShare = configuration.keyboard.loudPressShare

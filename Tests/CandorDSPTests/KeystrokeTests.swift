@@ -452,6 +452,7 @@ struct KeystrokeTests {
         let samples = try Self.throughOpus(mix.samples, rate: 16000)
         var strict = KeystrokeSettings()
         strict.thresholdMADs = 15
+        strict.faintTestShare = 1  // faint by the threshold only (see `shortOfTheTests`)
         var off = strict
         off.faintThresholdMADs = off.thresholdMADs
         let without = try TypingFixture.detect(samples, settings: off)
@@ -460,7 +461,7 @@ struct KeystrokeTests {
         let faint = with.filter(\.faint)
         // The other presses are the same: faint onsets do not take part in the decoding.
         #expect(with.filter { !$0.faint } == without)
-        #expect(faint.allSatisfy { $0.confidence <= 0.5 && !$0.releaseHeard })
+        #expect(faint.allSatisfy { $0.confidence < 0.5 && !$0.releaseHeard })
         #expect(zip(with, with.dropFirst()).allSatisfy { $0.time_s <= $1.time_s })
         let hits = TypingFixture.score(faint.map(\.time_s), mix.presses).precision * Double(faint.count)
         let before = TypingFixture.score(without.map(\.time_s), mix.presses), after = TypingFixture.score(with.map(\.time_s), mix.presses)
@@ -475,6 +476,41 @@ struct KeystrokeTests {
         barred.faintPressImpulsiveness = 1
         barred.faintPressLoudShare = 1
         #expect(try TypingFixture.detect(samples, settings: barred) == without)
+    }
+
+    /// A press struck softly under speech lifts the band less than the rise test asks, and the
+    /// speech sounding on after it keeps the band up against the decay test. Onsets short of
+    /// either test that pass it at `faintTestShare` of its bars are faint onsets too.
+    @Test("faint onsets: presses short of the rise or decay test that sound like this keyboard's are reported")
+    func shortOfTheTests() throws {
+        // Typing under speech through a 16 kHz voice codec. At the default bars a minute of it
+        // has hardly a press short of them (the benchmark: about one in 100 presses, most on
+        // other keyboards), so both tests are made twice as strict, making many presses short of
+        // them — and speech's transients with them — and half of each bar is the defaults again.
+        let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: 5)
+        let samples = try Self.throughOpus(mix.samples, rate: 16000)
+        var settings = KeystrokeSettings()
+        settings.faintThresholdMADs = settings.thresholdMADs  // faint by the rise and decay tests only
+        settings.minimumRiseDB *= 2
+        settings.minimumRiseFraction = 0.95
+        settings.minimumDecayDB *= 2
+        settings.minimumFallenFraction = 0.95
+        var off = settings
+        off.faintTestShare = 1
+        let without = try TypingFixture.detect(samples, settings: off)
+        let with = try TypingFixture.detect(samples, settings: settings)
+        #expect(without.filter(\.faint).isEmpty)
+        let faint = with.filter(\.faint)
+        #expect(with.filter { !$0.faint } == without)
+        #expect(faint.allSatisfy { $0.confidence < 0.5 && !$0.releaseHeard })
+        let hits = TypingFixture.score(faint.map(\.time_s), mix.presses).precision * Double(faint.count)
+        let before = TypingFixture.score(without.map(\.time_s), mix.presses), after = TypingFixture.score(with.map(\.time_s), mix.presses)
+        print("faint presses short of the rise or decay test: \(faint.count), \(Int(hits.rounded())) at a press; recall \(before.recall) → \(after.recall), F1 \(before.f1) → \(after.f1)")
+        #expect(faint.count >= 10)
+        // Mostly presses (on the benchmark's real keyboards at the default bars, 85 %; here, with
+        // the bars doubled, speech's sounds short of them come in more often), and more found.
+        #expect(hits >= 0.6 * Double(faint.count))
+        #expect(after.f1 > before.f1)
     }
 }
 
