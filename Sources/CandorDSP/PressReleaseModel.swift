@@ -168,10 +168,21 @@ public struct PressReleaseModel: Sendable {
 /// their releases, with the distance of a shape to it (Mahalanobis) turned into the share of
 /// *held-out* presses at least as far away (two-fold cross-fitting), so that 0.05 means "less
 /// typical than 95 % of this keyboard's presses" whatever the keyboard.
+///
+/// A quiet click under speech stands out of what sounded before it in some bands only; in the
+/// others its "shape" is the speech's. Those bands are missing, not evidence:
+/// ``typicality(_:observed:minimumObservedShare:)`` measures it on the bands it was observed in.
 public struct PressTemplate: Sendable {
     private let folds: [(mean: [Double], factor: [Double])]
     /// Held-out squared distances of the presses, ascending.
     private let heldOut: [Double]
+    /// The presses' shapes, and the templates over subsets of the bands (fitted when first asked for).
+    private let shapes: [[Double]]
+    private final class Subsets: @unchecked Sendable {
+        let lock = NSLock()
+        var templates: [[Bool]: PressTemplate?] = [:]
+    }
+    private let subsets = Subsets()
 
     /// `nil` with fewer than `minimumPresses` presses (at least 8).
     public init?(presses: [[Float]], minimumPresses: Int = 20) {
@@ -187,6 +198,39 @@ public struct PressTemplate: Sendable {
         }
         self.folds = folds
         self.heldOut = heldOut.sorted()
+        shapes = x
+    }
+
+    /// Typicality of a click observed only in the `observed` bands (where it stands out of what
+    /// sounded before it): the template fitted to the presses' shapes over those bands alone
+    /// (each taken about its mean there), and the share of held-out presses at least as far
+    /// from it over the same bands. With every band observed, or fewer than
+    /// `minimumObservedShare` of them (what is left says too little), ``typicality(_:)``.
+    public func typicality(_ shape: [Float], observed: [Bool], minimumObservedShare: Double) -> Double {
+        let count = observed.filter { $0 }.count
+        guard observed.count == shape.count, count < shape.count, count >= 2,
+              Double(count) >= minimumObservedShare * Double(shape.count) - 1e-9 else { return typicality(shape) }
+        subsets.lock.lock()
+        let cached = subsets.templates[observed]
+        subsets.lock.unlock()
+        let template: PressTemplate?
+        if let cached {
+            template = cached
+        } else {
+            template = PressTemplate(presses: shapes.map { Self.centred($0, observed).map(Float.init) }, minimumPresses: 8)
+            subsets.lock.lock()
+            subsets.templates[observed] = template
+            subsets.lock.unlock()
+        }
+        guard let template else { return typicality(shape) }
+        return template.typicality(Self.centred(shape.map(Double.init), observed).map(Float.init))
+    }
+
+    /// The `observed` bands of a shape, about their mean.
+    private static func centred(_ x: [Double], _ observed: [Bool]) -> [Double] {
+        let kept = x.indices.filter { observed[$0] }.map { x[$0] }
+        let mean = kept.reduce(0, +) / Double(kept.count)
+        return kept.map { $0 - mean }
     }
 
     /// Share of held-out presses whose shape is at least as far from the template (0…1).

@@ -236,6 +236,7 @@ public enum Analysis {
         settings.faintThresholdMADs = configuration.keyboard.faintOnsetThresholdMADs
         settings.faintPressTypicality = configuration.keyboard.faintPressTypicality
         settings.faintTestShare = configuration.keyboard.faintTestShare
+        settings.typicalityObservedShare = configuration.keyboard.typicalityObservedShare
         settings.faintPressImpulsiveness = configuration.keyboard.impulsivePressShare
         settings.faintPressLoudness = configuration.keyboard.impulsivePressLoudness
         settings.faintPressLoudShare = configuration.keyboard.loudPressShare

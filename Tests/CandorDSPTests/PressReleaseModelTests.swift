@@ -53,6 +53,40 @@ struct PressReleaseModelTests {
         #expect(PressTemplate(presses: Array(presses.prefix(10))) == nil)
     }
 
+    /// A quiet press under speech stands out of the speech in some bands only; in the others its
+    /// measured shape is the speech's. Those bands are left out, not held against it.
+    @Test("press template: a click observed in some bands only is measured on those")
+    func observedBands() throws {
+        var random = SeededRandom(seed: 12)
+        let mean: [Float] = (0..<12).map { Float($0) * 0.3 - 1.5 }
+        let presses = Self.shapes(100, mean: mean, spread: 2, &random)
+        let template = try #require(PressTemplate(presses: presses))
+        // Fresh presses with two bands (of twelve) drowned: there the shape reads the floor.
+        let fresh = Self.shapes(200, mean: mean, spread: 2, &random)
+        var observed = [Bool](repeating: true, count: 12)
+        observed[3] = false
+        observed[8] = false
+        let drowned = fresh.map { shape in shape.indices.map { observed[$0] ? shape[$0] : -30 } }
+        let whole = drowned.map { template.typicality($0) }
+        let measured = drowned.map { template.typicality($0, observed: observed, minimumObservedShare: 0.75) }
+        // On all bands they look like nothing this keyboard makes; on the bands observed, like
+        // its presses (typicality spread over 0…1 again).
+        #expect(whole.filter { $0 < 0.05 }.count >= 190)
+        #expect(abs(measured.reduce(0, +) / 200 - 0.5) < 0.1)
+        #expect((2...30).contains(measured.filter { $0 < 0.05 }.count))
+        // A sound unlike the presses in the bands observed stays atypical.
+        let other = mean.enumerated().map { $0.offset % 2 == 0 ? $0.element + 9 : $0.element - 9 }
+        #expect(template.typicality(other, observed: observed, minimumObservedShare: 0.75) == 0)
+        // Fewer bands observed than the share asks (4 missing of 12 against 0.75): all bands.
+        var fewer = observed
+        fewer[0] = false
+        fewer[11] = false
+        #expect(template.typicality(drowned[0], observed: fewer, minimumObservedShare: 0.75) == whole[0])
+        // Every band observed: the same as on all bands.
+        #expect(template.typicality(fresh[0], observed: [Bool](repeating: true, count: 12), minimumObservedShare: 0.75)
+                == template.typicality(fresh[0]))
+    }
+
     @Test("shapes that do not separate, or too few pairs: no model")
     func inseparable() {
         var random = SeededRandom(seed: 9)
