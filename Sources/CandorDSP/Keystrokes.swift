@@ -367,7 +367,7 @@ public final class KeystrokeDetector {
         /// Peak band level, and the band level of what sounded just before it (dB).
         var level: Float
         var background: Float
-        /// Height above the adaptive threshold (at most 0: a faint onset).
+        /// Height above the adaptive threshold (at most 0: below it, a faint onset).
         var margin: Float
         /// Whether it is a faint onset: below the adaptive threshold, or short of the rise or the
         /// decay test (``KeystrokeSettings/faintTestShare``).
@@ -684,7 +684,7 @@ public final class KeystrokeDetector {
             for i in first..<end {
                 guard f(i) >= f(i - 1), f(i) > f(i + 1) || (f(i) == f(i + 1)) else { continue }
                 let block = i / blockFrames - searchedBlock
-                // (Faint onsets, between the two thresholds, are told apart by their margin below 0.)
+                // (Onsets between the two thresholds are faint: see `faint` below.)
                 guard f(i) > faintThresholds[block] else { continue }
                 // Impulsive: the band level jumps within a few ms, well above the floor.
                 let next = band(min(count - 1, i + 1))
@@ -693,11 +693,13 @@ public final class KeystrokeDetector {
                 // Over speech the band is already loud and its total level hardly moves; a click
                 // still lifts most bins of the band at once (speech lifts its formant regions).
                 let broadRise = max(riseFraction[i - base], riseFraction[min(count - 1, i + 1) - base])
-                let rises = Double(peakLevel - before) >= settings.minimumRiseDB || Double(broadRise) >= settings.minimumRiseFraction
+                // The rise test at a share of its bars (1: the test itself).
+                func rises(_ bars: Double) -> Bool {
+                    Double(peakLevel - before) >= bars * settings.minimumRiseDB || Double(broadRise) >= bars * settings.minimumRiseFraction
+                }
                 // Short of the rise test but passing it at `faintTestShare` of its bars: faint.
-                var faint = !rises
-                guard rises || (Double(peakLevel - before) >= share * settings.minimumRiseDB || Double(broadRise) >= share * settings.minimumRiseFraction),
-                      Double(peakLevel - floors[block]) >= settings.minimumAboveFloorDB else { continue }
+                var faint = !rises(1)
+                guard !faint || rises(share), Double(peakLevel - floors[block]) >= settings.minimumAboveFloorDB else { continue }
                 // Desk knocks and thumps: mostly low-frequency — low-frequency energy that arrives
                 // with the transient (voiced speech under the typing has plenty of its own).
                 let lowRise = lowDB[i - base] - lowDB[max(base, i - riseFrames - 1) - base]
@@ -723,10 +725,13 @@ public final class KeystrokeDetector {
                     // Or bin by bin: most of the bins the click lifted have fallen back 30 ms later
                     // (speech moving on underneath can keep the band's total up).
                     let fallen = max(fallenBack(i), fallenBack(min(count - 1, i + 1)))
-                    if Double(decay) < settings.minimumDecayDB && Double(fallen) < settings.minimumFallenFraction {
-                        // Short of the decay test but passing it at `faintTestShare` of its bars: faint.
-                        guard Double(decay) >= share * settings.minimumDecayDB || Double(fallen) >= share * settings.minimumFallenFraction
-                        else { continue }
+                    // The decay test at a share of its bars (1: the test itself).
+                    func decays(_ bars: Double) -> Bool {
+                        Double(decay) >= bars * settings.minimumDecayDB || Double(fallen) >= bars * settings.minimumFallenFraction
+                    }
+                    // Short of the decay test but passing it at `faintTestShare` of its bars: faint.
+                    if !decays(1) {
+                        guard decays(share) else { continue }
                         faint = true
                     }
                 }

@@ -448,26 +448,15 @@ struct KeystrokeTests {
         // of it has a faint press or two (the benchmark: about one in 200 presses), so the
         // threshold is raised to 15 MADs, making many presses faint — and the speech's
         // transients between the two thresholds with them.
-        let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: 5)
-        let samples = try Self.throughOpus(mix.samples, rate: 16000)
+        let mix = try Self.softTypingThroughCodec()
         var strict = KeystrokeSettings()
         strict.thresholdMADs = 15
         strict.faintTestShare = 1  // faint by the threshold only (see `shortOfTheTests`)
         var off = strict
         off.faintThresholdMADs = off.thresholdMADs
-        let without = try TypingFixture.detect(samples, settings: off)
-        let with = try TypingFixture.detect(samples, settings: strict)
-        #expect(without.filter(\.faint).isEmpty)
-        let faint = with.filter(\.faint)
-        // The other presses are the same: faint onsets do not take part in the decoding.
-        #expect(with.filter { !$0.faint } == without)
-        #expect(faint.allSatisfy { $0.confidence < 0.5 && !$0.releaseHeard })
-        #expect(zip(with, with.dropFirst()).allSatisfy { $0.time_s <= $1.time_s })
-        let hits = TypingFixture.score(faint.map(\.time_s), mix.presses).precision * Double(faint.count)
-        let before = TypingFixture.score(without.map(\.time_s), mix.presses), after = TypingFixture.score(with.map(\.time_s), mix.presses)
-        print("faint presses: \(faint.count), \(Int(hits.rounded())) at a press; recall \(before.recall) → \(after.recall), F1 \(before.f1) → \(after.f1)")
-        #expect(faint.count >= 10)
-        #expect(hits >= 0.75 * Double(faint.count))
+        let (without, faint, hits, before, after) = try Self.compareFaint(mix, with: strict, without: off, "faint presses")
+        #expect(faint >= 10)
+        #expect(hits >= 0.75 * Double(faint))
         #expect(after.f1 >= before.f1)
         // A bar of 1 turns each test off (the configuration's `impulsive_press_share`,
         // `loud_press_share` and `faint_press_typicality` say so): with all three, none.
@@ -475,7 +464,35 @@ struct KeystrokeTests {
         barred.faintPressTypicality = 1
         barred.faintPressImpulsiveness = 1
         barred.faintPressLoudShare = 1
-        #expect(try TypingFixture.detect(samples, settings: barred) == without)
+        #expect(try TypingFixture.detect(mix.samples, settings: barred) == without)
+    }
+
+    typealias Score = (precision: Double, recall: Double, f1: Double)
+
+    /// Soft typing (presses −18…0 dB) under speech through a 16 kHz voice codec.
+    static func softTypingThroughCodec() throws -> (presses: [Double], samples: [Float]) {
+        let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: 5)
+        return (mix.presses, try throughOpus(mix.samples, rate: 16000))
+    }
+
+    /// Presses found `with` faint onsets and `without` them: what holds of every faint press
+    /// (the other presses are the same — faint onsets take no part in the decoding — and sorted;
+    /// never confident, never with a release), and how many there are, how many at a press,
+    /// and the scores before and after.
+    static func compareFaint(_ mix: (presses: [Double], samples: [Float]), with: KeystrokeSettings, without: KeystrokeSettings,
+                             _ label: String) throws
+        -> (without: [Keystroke], faint: Int, hits: Double, before: Score, after: Score) {
+        let found = try TypingFixture.detect(mix.samples, settings: with)
+        let baseline = try TypingFixture.detect(mix.samples, settings: without)
+        #expect(baseline.filter(\.faint).isEmpty)
+        let faint = found.filter(\.faint)
+        #expect(found.filter { !$0.faint } == baseline)
+        #expect(faint.allSatisfy { $0.confidence < 0.5 && !$0.releaseHeard })
+        #expect(zip(found, found.dropFirst()).allSatisfy { $0.time_s <= $1.time_s })
+        let hits = TypingFixture.score(faint.map(\.time_s), mix.presses).precision * Double(faint.count)
+        let before = TypingFixture.score(baseline.map(\.time_s), mix.presses), after = TypingFixture.score(found.map(\.time_s), mix.presses)
+        print("\(label): \(faint.count), \(Int(hits.rounded())) at a press; recall \(before.recall) → \(after.recall), F1 \(before.f1) → \(after.f1)")
+        return (baseline, faint.count, hits, before, after)
     }
 
     /// A press struck softly under speech lifts the band less than the rise test asks, and the
@@ -487,8 +504,7 @@ struct KeystrokeTests {
         // has hardly a press short of them (the benchmark: about one in 100 presses, most on
         // other keyboards), so both tests are made twice as strict, making many presses short of
         // them — and speech's transients with them — and half of each bar is the defaults again.
-        let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: 5)
-        let samples = try Self.throughOpus(mix.samples, rate: 16000)
+        let mix = try Self.softTypingThroughCodec()
         var settings = KeystrokeSettings()
         settings.faintThresholdMADs = settings.thresholdMADs  // faint by the rise and decay tests only
         settings.minimumRiseDB *= 2
@@ -497,19 +513,12 @@ struct KeystrokeTests {
         settings.minimumFallenFraction = 0.95
         var off = settings
         off.faintTestShare = 1
-        let without = try TypingFixture.detect(samples, settings: off)
-        let with = try TypingFixture.detect(samples, settings: settings)
-        #expect(without.filter(\.faint).isEmpty)
-        let faint = with.filter(\.faint)
-        #expect(with.filter { !$0.faint } == without)
-        #expect(faint.allSatisfy { $0.confidence < 0.5 && !$0.releaseHeard })
-        let hits = TypingFixture.score(faint.map(\.time_s), mix.presses).precision * Double(faint.count)
-        let before = TypingFixture.score(without.map(\.time_s), mix.presses), after = TypingFixture.score(with.map(\.time_s), mix.presses)
-        print("faint presses short of the rise or decay test: \(faint.count), \(Int(hits.rounded())) at a press; recall \(before.recall) → \(after.recall), F1 \(before.f1) → \(after.f1)")
-        #expect(faint.count >= 10)
+        let (_, faint, hits, before, after) = try Self.compareFaint(mix, with: settings, without: off,
+                                                                     "faint presses short of the rise or decay test")
+        #expect(faint >= 10)
         // Mostly presses (on the benchmark's real keyboards at the default bars, 85 %; here, with
         // the bars doubled, speech's sounds short of them come in more often), and more found.
-        #expect(hits >= 0.6 * Double(faint.count))
+        #expect(hits >= 0.6 * Double(faint))
         #expect(after.f1 > before.f1)
     }
 }
