@@ -237,6 +237,7 @@ public enum Analysis {
         settings.faintPressTypicality = configuration.keyboard.faintPressTypicality
         settings.faintTestShare = configuration.keyboard.faintTestShare
         settings.typicalityObservedShare = configuration.keyboard.typicalityObservedShare
+        settings.releaseObservedShare = configuration.keyboard.releaseObservedShare
         settings.faintPressImpulsiveness = configuration.keyboard.impulsivePressShare
         settings.faintPressLoudness = configuration.keyboard.impulsivePressLoudness
         settings.faintPressLoudShare = configuration.keyboard.loudPressShare

@@ -152,6 +152,9 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// sounded before it, when they are at least this share of the bands
         /// (``KeystrokeSettings/typicalityObservedShare``). 1: always on all of them.
         public var typicalityObservedShare: Double = 0.75
+        /// Likewise whether a click sounds like a press or a release
+        /// (``KeystrokeSettings/releaseObservedShare``). 1: always on all bands.
+        public var releaseObservedShare: Double = 0.75
         /// Onsets are also measured in narrower bands (to 9 and 13 kHz), and the narrowest still
         /// holding this recording's clicks is used: a keyboard heard through a meeting app's voice
         /// codec has nothing above 8 or 12 kHz, and speech mixed in afterwards fills the band above
@@ -179,7 +182,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case onsetThresholdMADs = "onset_threshold_mads", adaptiveOnsetBand = "adaptive_onset_band"
             case faintOnsetThresholdMADs = "faint_onset_threshold_mads", faintPressTypicality = "faint_press_typicality"
             case faintTestShare = "faint_test_share"
-            case typicalityObservedShare = "typicality_observed_share"
+            case typicalityObservedShare = "typicality_observed_share", releaseObservedShare = "release_observed_share"
             case aboveClickBandMarginDB = "above_click_band_margin_db"
         }
         public static let documentation: [String: String] = [
@@ -210,6 +213,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "onset_threshold_mads": "an onset must rise this many median absolute deviations above the onset function's local median (lower finds quieter keys and more speech sounds)",
             "faint_onset_threshold_mads": "onsets below onset_threshold_mads down to this many are faint: left out of the press/release decoding and reported as presses only when, on their own, they are not release-shaped, lie apart from other onsets, and are at least faint_press_typicality typical of this keyboard's presses heard with releases, or as impulsive and loud as impulsive_press_share and impulsive_press_loudness ask, or as loud and typical as loud_press_share and minimum_press_typicality ask (faint_presses; onset_threshold_mads or more turns this off)",
             "typicality_observed_share": "a press's typicality is measured on the shape bands where it stands 3 dB out of what sounded before it (a quiet press under speech: the other bands are the speech's), when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
+            "release_observed_share": "whether a click sounds like a press or a release is judged on the shape bands where it stands 3 dB out of what sounded before it, by the press/release discriminant refitted on those bands, when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "faint_test_share": "onsets that fall short of the rise test or the decay test but pass it at this share of its bars are faint too (0–1; 1 turns this off)",
             "faint_press_typicality": "…how typical of this keyboard's presses heard with releases a faint onset must be (0–1; 1 turns that test off)",
         ]
@@ -367,7 +371,8 @@ public struct Configuration: Sendable, Equatable, Codable {
                              ("impulsive_press_loudness", keyboard.impulsivePressLoudness),
                              ("faint_press_typicality", keyboard.faintPressTypicality),
                              ("faint_test_share", keyboard.faintTestShare),
-                             ("typicality_observed_share", keyboard.typicalityObservedShare)] where !(0...1).contains(value) {
+                             ("typicality_observed_share", keyboard.typicalityObservedShare),
+                             ("release_observed_share", keyboard.releaseObservedShare)] where !(0...1).contains(value) {
             throw LoadError(path: path, message: "'keyboard.\(key)' (\(value)) must lie between 0 and 1")
         }
     }

@@ -467,6 +467,30 @@ struct KeystrokeTests {
         #expect(try TypingFixture.detect(mix.samples, settings: barred) == without)
     }
 
+    /// A press struck softly under speech stands out of the speech in some shape bands only; in
+    /// the others its measured shape is the speech's, which can make it look like a release and
+    /// drop it from the decoding. Told apart on the bands it was observed in instead.
+    @Test("a press heard in some bands only is told from a release on those bands")
+    func releaseOnObservedBands() throws {
+        var off = KeystrokeSettings()
+        off.releaseObservedShare = 1
+        var before = (hits: 0.0, found: 0), after = before
+        for seed in [1, 2, 4, 6, 8] as [UInt64] {
+            let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: seed)
+            let a = try TypingFixture.detect(mix.samples, settings: off).map(\.time_s)
+            let b = try TypingFixture.detect(mix.samples).map(\.time_s)
+            let (scoreA, scoreB) = (TypingFixture.score(a, mix.presses), TypingFixture.score(b, mix.presses))
+            print("soft typing under speech, seed \(seed): F1 \(scoreA.f1) → \(scoreB.f1)")
+            // Never worse on any of the five mixes (the benchmark: a few recordings lose 0.005–0.01)…
+            #expect(scoreB.f1 >= scoreA.f1 - 1e-9, "seed \(seed)")
+            before.hits += scoreA.precision * Double(a.count); before.found += a.count
+            after.hits += scoreB.precision * Double(b.count); after.found += b.count
+        }
+        // …and more presses found over them, not at the cost of more other sounds.
+        #expect(after.hits >= before.hits + 3)
+        #expect(Double(after.found) - after.hits <= Double(before.found) - before.hits)
+    }
+
     typealias Score = (precision: Double, recall: Double, f1: Double)
 
     /// Soft typing (presses −18…0 dB) under speech through a 16 kHz voice codec.
@@ -562,3 +586,4 @@ struct ImpulsivenessTests {
         #expect(burstValues.allSatisfy { $0 <= 0.4 })
     }
 }
+
