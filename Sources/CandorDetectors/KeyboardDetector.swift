@@ -53,31 +53,31 @@ public struct KeyboardDetector: Sendable {
         }
         let paired = transients.indices.filter { transients[$0].releaseHeard }
         func typingAround(_ index: Int) -> Bool { another(of: paired, near: index) }
-        // A lone press amid typing whose shape is at least this typical of this keyboard's
-        // presses (a bar of 1 turns the exception off).
-        func typicalAmidTyping(_ index: Int, bar: Double) -> Bool {
+        // A lone press amid typing (another of `context` within `typingContextSeconds`) whose
+        // shape is at least this typical of this keyboard's presses (a bar of 1 turns the
+        // exception off).
+        func typicalAmidTyping(_ index: Int, bar: Double, _ context: [Int]) -> Bool {
             guard let typicality = transients[index].typicality, bar < 1 else { return false }
-            return typicality >= bar && typingAround(index)
+            return typicality >= bar && another(of: context, near: index)
         }
         // A press whose release would have been masked by the speech anyway still counts when
         // it is among typing and sounds like this keyboard's presses…
-        func maskedKey(_ index: Int) -> Bool {
-            transients[index].releaseMasked && typicalAmidTyping(index, bar: settings.minimumPressTypicality)
+        func maskedKey(_ index: Int, _ context: [Int]) -> Bool {
+            transients[index].releaseMasked && typicalAmidTyping(index, bar: settings.minimumPressTypicality, context)
         }
         // …and one that sounds much like them counts whatever its release would have sounded
         // like: speech's transients are seldom that typical of them.
-        func typicalKey(_ index: Int) -> Bool { typicalAmidTyping(index, bar: settings.lonePressTypicality) }
+        func typicalKey(_ index: Int, _ context: [Int]) -> Bool { typicalAmidTyping(index, bar: settings.lonePressTypicality, context) }
         // …and so does one as loud as this keyboard's presses usually are that sounds somewhat
         // like them: speech's transients add far less power in the key band than key presses.
-        func loudKey(_ index: Int) -> Bool {
+        func loudKey(_ index: Int, _ context: [Int]) -> Bool {
             guard let loudness = transients[index].loudness, settings.loudPressShare < 1 else { return false }
-            return loudness >= settings.loudPressShare && typicalAmidTyping(index, bar: settings.minimumPressTypicality)
+            return loudness >= settings.loudPressShare && typicalAmidTyping(index, bar: settings.minimumPressTypicality, context)
         }
         // …and so does one whose energy arrives at once, as a key's impact delivers it, and that is
         // not among the quietest of this keyboard's presses: speech's sounds spread their energy
         // over tens of milliseconds, and its lone transients amid typing are mostly quieter. Its
-        // typing around is any press kept by the rules above within `typingContextSeconds` (on
-        // a recording through a lossy codec, few presses under speech keep their release).
+        // typing around is any press kept (below).
         func impulsive(_ index: Int) -> Bool {
             guard settings.impulsivePressShare < 1, let impulsiveness = transients[index].impulsiveness,
                   let loudness = transients[index].loudness else { return false }
@@ -93,13 +93,26 @@ public struct KeyboardDetector: Sendable {
         var kept = [Bool](repeating: true, count: transients.count)
         if settings.requireReleaseInSpeech && !releasesInaudible {
             for index in transients.indices where inSpeech[index] && !pairedAmidTyping(index) {
-                if maskedKey(index) { maskedKeys += 1 } else if typicalKey(index) { typicalKeys += 1 }
-                else if loudKey(index) { loudKeys += 1 } else { kept[index] = false }
+                if maskedKey(index, paired) { maskedKeys += 1 } else if typicalKey(index, paired) { typicalKeys += 1 }
+                else if loudKey(index, paired) { loudKeys += 1 } else { kept[index] = false }
             }
-            let keptPresses = transients.indices.filter { kept[$0] }
-            for index in transients.indices where !kept[index] && impulsive(index) && another(of: keptPresses, near: index) {
-                kept[index] = true
-                impulsiveKeys += 1
+            // Amid typing is then also amid presses kept without their releases (through a lossy
+            // codec few presses under speech keep theirs, and a long answer typed while talking
+            // has none for seconds): the rules are applied again, with any press kept within
+            // `typingContextSeconds` as typing around, until no more are kept. A run of lone
+            // presses inside speech still has to start next to a press heard with its release
+            // or outside speech.
+            var added = true
+            while added {
+                added = false
+                let keptPresses = transients.indices.filter { kept[$0] }
+                for index in transients.indices where !kept[index] {
+                    if maskedKey(index, keptPresses) { maskedKeys += 1 } else if typicalKey(index, keptPresses) { typicalKeys += 1 }
+                    else if loudKey(index, keptPresses) { loudKeys += 1 }
+                    else if impulsive(index) && another(of: keptPresses, near: index) { impulsiveKeys += 1 } else { continue }
+                    kept[index] = true
+                    added = true
+                }
             }
         }
         let heard = transients.indices.filter { kept[$0] }.map { transients[$0] }

@@ -292,6 +292,34 @@ struct KeyboardDetectorTests {
         #expect(result.fields["presses_in_speech_impulsive"]?.number == 1)
     }
 
+    /// Typing while talking through a lossy codec: for seconds no press keeps its release, and a
+    /// lone press's typing around is the presses kept by the rules themselves — a run of them
+    /// carries on from a press heard with its release; one that starts nowhere is not kept.
+    @Test("inside speech lone presses count amid presses kept by the rules, from a press heard with its release")
+    func lonePressesAmidKeptPresses() throws {
+        let speech = [SpeechSegment(start_s: 40, end_s: 60)]
+        let typing = burst(start: 5, count: 30, seed: 4).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+        func lone(_ t: Double, typicality: Double, loudness: Double = 0.3, masked: Bool = false) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, releaseMasked: masked, typicality: typicality, loudness: loudness, impulsiveness: 0.3)
+        }
+        // Presses heard with their releases at 43.5 and 44.3 s, then lone presses 0.8 s apart —
+        // typical ones, one whose release would have been masked, a loud one —, all but the
+        // first more than 1 s from 44.3. From 52 s two typical lone presses 0.6 s apart and no
+        // other press near.
+        let paired = [43.5, 44.3].map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+        let run = [lone(45.0, typicality: 0.6), lone(45.8, typicality: 0.5), lone(46.6, typicality: 0.1, masked: true),
+                   lone(47.4, typicality: 0.1, loudness: 0.7), lone(48.2, typicality: 0.4)]
+        let unanchored = [lone(52.0, typicality: 0.6), lone(52.6, typicality: 0.6)]
+        let transients = (typing + paired + run + unanchored).sorted { $0.time_s < $1.time_s }
+        let (result, _) = KeyboardDetector().detect(heard: transients, logged: nil, speech: speech)
+        let found = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
+        #expect(found == Set(typing.map(\.time_s)).union([43.5, 44.3]).union(run.map(\.time_s)))
+        #expect(result.fields["presses_in_speech_typical"]?.number == 3)
+        #expect(result.fields["presses_in_speech_release_masked"]?.number == 1)
+        #expect(result.fields["presses_in_speech_loud"]?.number == 1)
+        #expect(result.fields["lone_transients_in_speech"]?.number == 2)
+    }
+
     /// A press heard only as landing on another key's release (fast typing) has, for its own
     /// release, only a release-shaped sound a dwell time later; inside speech that is as likely
     /// a speech sound, so there it counts only as a lone press would. Outside speech it counts.
