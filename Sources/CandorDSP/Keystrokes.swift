@@ -125,7 +125,8 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// their releases; or impulsive (at least `faintPressImpulsiveness` of the energy within its
     /// loudest 2 ms, see ``Keystroke/impulsiveness``) and no quieter than `faintPressLoudness` of
     /// those presses; or as loud as `faintPressLoudShare` of them and at least
-    /// `faintPressLoudTypicality` typical (a bar of 1 turns its test off, as for the keyboard
+    /// `faintPressLoudTypicality` typical; or typical and loud enough taken together
+    /// (`faintPressJointShare`) (a bar of 1 turns its test off, as for the keyboard
     /// detector's tests inside speech). Speech's transients under the threshold seldom are
     /// (measured on the benchmark: of the 3 571 faint onsets apart from other onsets on two
     /// seeds, 229 were presses; the first two tests kept 54 presses and 2 other sounds, on two
@@ -147,6 +148,9 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var faintPressLoudness: Double = 0.05
     public var faintPressLoudShare: Double = 0.5
     public var faintPressLoudTypicality: Double = 0.05
+    /// …or, typicality and loudness taken together (``PressTemplate/jointShare(_:_:)``), no
+    /// less likely of a press than this (a bar of 1 turns it off).
+    public var faintPressJointShare: Double = 0.05
     /// A quiet press under speech stands out of what sounded before it in some shape bands only
     /// (by `typicalityObservedRiseDB`, power at its peak over the power before it); in the
     /// others its shape is the speech's. Its typicality (``Keystroke/typicality``) is measured
@@ -1170,7 +1174,8 @@ public final class KeystrokeDetector {
                     && (onset.impulsiveness.map { Double($0) >= settings.faintPressImpulsiveness } ?? false)
                 let loudKey = settings.faintPressLoudShare < 1 && settings.faintPressLoudTypicality < 1
                     && loud >= settings.faintPressLoudShare && typicality >= settings.faintPressLoudTypicality
-                guard typical || impulsive || loudKey else { continue }
+                let joint = settings.faintPressJointShare < 1 && PressTemplate.jointShare(typicality, loud) >= settings.faintPressJointShare
+                guard typical || impulsive || loudKey || joint else { continue }
                 press(onset, releaseHeard: false, faint: true)
                 added = true
             }

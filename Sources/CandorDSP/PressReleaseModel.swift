@@ -233,6 +233,16 @@ public struct PressTemplate: Sendable {
         return kept.map { $0 - mean }
     }
 
+    /// How a click measured by two independent shares of this keyboard's presses — how typical
+    /// its shape is, how loud it is — fares on both at once: Fisher's method, the chance that a
+    /// press would score as low on the two together (−2 ln(a·b) is χ² with 4 degrees of freedom
+    /// for uniform a and b): a·b·(1 − ln(a·b)). A press whose shape and level are each middling
+    /// passes where a speech sound, low on both, does not (0…1).
+    public static func jointShare(_ a: Double, _ b: Double) -> Double {
+        let product = min(max(a, 0), 1) * min(max(b, 0), 1)
+        return product > 0 ? product * (1 - log(product)) : 0
+    }
+
     /// Share of held-out presses whose shape is at least as far from the template (0…1).
     public func typicality(_ shape: [Float]) -> Double {
         let x = shape.map(Double.init), d = x.count

@@ -78,6 +78,14 @@ public struct KeyboardDetector: Sendable {
         // not among the quietest of this keyboard's presses: speech's sounds spread their energy
         // over tens of milliseconds, and its lone transients amid typing are mostly quieter. Its
         // typing around is any press kept (below).
+        // …and so does one whose typicality and loudness, each perhaps middling, together are
+        // as likely of this keyboard's presses as `jointPressShare` (speech's transients are low
+        // on both).
+        func jointKey(_ index: Int, _ context: [Int]) -> Bool {
+            guard settings.jointPressShare < 1, let typicality = transients[index].typicality,
+                  let loudness = transients[index].loudness else { return false }
+            return PressTemplate.jointShare(typicality, loudness) >= settings.jointPressShare && another(of: context, near: index)
+        }
         func impulsive(_ index: Int) -> Bool {
             guard settings.impulsivePressShare < 1, let impulsiveness = transients[index].impulsiveness,
                   let loudness = transients[index].loudness else { return false }
@@ -89,12 +97,12 @@ public struct KeyboardDetector: Sendable {
         func pairedAmidTyping(_ index: Int) -> Bool {
             transients[index].releaseHeard && !transients[index].pressedOnRelease && typingAround(index)
         }
-        var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0
+        var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0, jointKeys = 0
         var kept = [Bool](repeating: true, count: transients.count)
         if settings.requireReleaseInSpeech && !releasesInaudible {
             for index in transients.indices where inSpeech[index] && !pairedAmidTyping(index) {
                 if maskedKey(index, paired) { maskedKeys += 1 } else if typicalKey(index, paired) { typicalKeys += 1 }
-                else if loudKey(index, paired) { loudKeys += 1 } else { kept[index] = false }
+                else if loudKey(index, paired) { loudKeys += 1 } else if jointKey(index, paired) { jointKeys += 1 } else { kept[index] = false }
             }
             // Amid typing is then also amid presses kept without their releases (through a lossy
             // codec few presses under speech keep theirs, and a long answer typed while talking
@@ -108,7 +116,7 @@ public struct KeyboardDetector: Sendable {
                 let keptPresses = transients.indices.filter { kept[$0] }
                 for index in transients.indices where !kept[index] {
                     if maskedKey(index, keptPresses) { maskedKeys += 1 } else if typicalKey(index, keptPresses) { typicalKeys += 1 }
-                    else if loudKey(index, keptPresses) { loudKeys += 1 }
+                    else if loudKey(index, keptPresses) { loudKeys += 1 } else if jointKey(index, keptPresses) { jointKeys += 1 }
                     else if impulsive(index) && another(of: keptPresses, near: index) { impulsiveKeys += 1 } else { continue }
                     kept[index] = true
                     added = true
@@ -127,6 +135,7 @@ public struct KeyboardDetector: Sendable {
             "presses_in_speech_typical": JSONValue(typicalKeys),
             "presses_in_speech_loud": JSONValue(loudKeys),
             "presses_in_speech_impulsive": JSONValue(impulsiveKeys),
+            "presses_in_speech_joint": JSONValue(jointKeys),
             "faint_presses": JSONValue(heard.filter(\.faint).count),
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "onset_band_hz": onsetBand.map { .array([.number($0.low), .number($0.high)]) } ?? .null,

@@ -242,6 +242,7 @@ public enum Analysis {
         settings.faintPressLoudness = configuration.keyboard.impulsivePressLoudness
         settings.faintPressLoudShare = configuration.keyboard.loudPressShare
         settings.faintPressLoudTypicality = configuration.keyboard.minimumPressTypicality
+        settings.faintPressJointShare = configuration.keyboard.jointPressShare
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         let margin = configuration.keyboard.aboveClickBandMarginDB
         settings.aboveClickBandMarginDB = margin > 0 ? margin : nil

@@ -130,6 +130,13 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// lone transients there, which are also mostly quieter than the keyboard's quietest presses).
         public var impulsivePressShare: Double = 0.7
         public var impulsivePressLoudness: Double = 0.05
+        /// Inside speech, a press without a release also counts when another press is heard within
+        /// `typingContextSeconds` and its typicality and loudness (shares of this keyboard's
+        /// presses heard with their releases) taken together are no less likely of a press than
+        /// this: Fisher's combination, a·b·(1 − ln(a·b)) (``PressTemplate/jointShare(_:_:)``;
+        /// 0…1, 1 turns it off). A quiet press under speech is often middling on both where
+        /// speech's lone transients are low on both.
+        public var jointPressShare: Double = 0.05
         /// The key-press detector's onset band (Hz, of 48 kHz audio) and adaptive threshold
         /// (local median + this many median absolute deviations of the onset function). Tuned
         /// on the Model M; a duller keyboard's clicks hold less of their energy above 2 kHz.
@@ -178,6 +185,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case typingContextSeconds = "typing_context_s", minimumPressTypicality = "minimum_press_typicality"
             case lonePressTypicality = "lone_press_typicality", loudPressShare = "loud_press_share"
             case impulsivePressShare = "impulsive_press_share", impulsivePressLoudness = "impulsive_press_loudness"
+            case jointPressShare = "joint_press_share"
             case onsetBandLowHz = "onset_band_low_hz", onsetBandHighHz = "onset_band_high_hz"
             case onsetThresholdMADs = "onset_threshold_mads", adaptiveOnsetBand = "adaptive_onset_band"
             case faintOnsetThresholdMADs = "faint_onset_threshold_mads", faintPressTypicality = "faint_press_typicality"
@@ -204,6 +212,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "lone_press_typicality": "inside speech a press without a release also counts, whatever its release would have sounded like, if another press is heard within typing_context_s and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
             "loud_press_share": "inside speech a press without a release also counts if another press is heard within typing_context_s, it adds at least as much power as this share of this keyboard's presses heard with releases (0.5: as loud as the median press), and its spectral shape is no less typical of them than minimum_press_typicality (0–1; 1 turns this off)",
             "impulsive_press_share": "inside speech a press without a release also counts if another press is heard within typing_context_s and at least this share of its onset-band energy (5 ms before it to 20 ms after) arrives within its loudest 2 ms — a key's impact, not a speech sound — and it is no quieter than impulsive_press_loudness of this keyboard's presses heard with releases (0–1; 1 turns this off)",
+            "joint_press_share": "inside speech a press without a release also counts if another press is heard within typing_context_s and its typicality and loudness (shares of this keyboard's presses heard with releases) taken together — Fisher's combination, a·b·(1 − ln(a·b)) — are no less likely of a press than this (0–1; 1 turns this off); faint onsets pass the same test",
             "impulsive_press_loudness": "…the share of this keyboard's presses heard with releases it must be at least as loud as (0–1)",
             "minimum_press_typicality": "inside speech a press without a release still counts if its release would have been too quiet to hear over the speech, another press is heard within typing_context_s, and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
             "onset_band_low_hz": "key presses are found from sharp rises of this band's level (Hz; speech fills the band below 2 kHz)…",
@@ -369,6 +378,7 @@ public struct Configuration: Sendable, Equatable, Codable {
                              ("loud_press_share", keyboard.loudPressShare),
                              ("impulsive_press_share", keyboard.impulsivePressShare),
                              ("impulsive_press_loudness", keyboard.impulsivePressLoudness),
+                             ("joint_press_share", keyboard.jointPressShare),
                              ("faint_press_typicality", keyboard.faintPressTypicality),
                              ("faint_test_share", keyboard.faintTestShare),
                              ("typicality_observed_share", keyboard.typicalityObservedShare),

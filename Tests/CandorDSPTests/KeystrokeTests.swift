@@ -353,7 +353,8 @@ struct KeystrokeTests {
         let detector = try KeystrokeDetector()
         let presses = TypingFixture.detect(quiet.samples, with: detector)
         let drop = try #require(detector.releaseDropDB)
-        let lone = presses.filter { !$0.releaseHeard }
+        // (Faint presses are left out of the pairing, so never have a release heard.)
+        let lone = presses.filter { !$0.releaseHeard && !$0.faint }
         let masked = lone.filter(\.releaseMasked).count
         let typical = presses.compactMap(\.typicality).filter { $0 >= 0.05 }.count
         print("releases 20 dB down: learnt drop \(drop) dB; \(masked) of \(lone.count) presses without a release marked masked; \(typical) of \(presses.count) presses typical")
@@ -459,12 +460,21 @@ struct KeystrokeTests {
         #expect(hits >= 0.75 * Double(faint))
         #expect(after.f1 >= before.f1)
         // A bar of 1 turns each test off (the configuration's `impulsive_press_share`,
-        // `loud_press_share` and `faint_press_typicality` say so): with all three, none.
+        // `loud_press_share`, `faint_press_typicality` and `joint_press_share` say so): with all
+        // four, none.
         var barred = strict
         barred.faintPressTypicality = 1
         barred.faintPressImpulsiveness = 1
         barred.faintPressLoudShare = 1
+        barred.faintPressJointShare = 1
         #expect(try TypingFixture.detect(mix.samples, settings: barred) == without)
+        // The joint test alone: typicality and loudness, each perhaps middling, taken together.
+        var joint = barred
+        joint.faintPressJointShare = strict.faintPressJointShare
+        let (_, jointFaint, jointHits, _, jointAfter) = try Self.compareFaint(mix, with: joint, without: off, "faint presses, joint test alone")
+        #expect(jointFaint >= 5)
+        #expect(jointHits >= 0.75 * Double(jointFaint))
+        #expect(jointAfter.f1 >= before.f1)
     }
 
     /// A press struck softly under speech stands out of the speech in some shape bands only; in

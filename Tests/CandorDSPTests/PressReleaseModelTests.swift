@@ -87,6 +87,28 @@ struct PressReleaseModelTests {
                 == template.typicality(fresh[0]))
     }
 
+    /// Typicality and loudness are each the share of this keyboard's presses scoring lower, so
+    /// for presses like those each is uniform on 0…1; their joint share is a p-value too: a
+    /// press scores at most α on it with probability α.
+    @Test("joint share: Fisher's combination of two shares, uniform for presses")
+    func jointShare() {
+        #expect(PressTemplate.jointShare(1, 1) == 1)
+        #expect(PressTemplate.jointShare(0, 0.9) == 0)
+        #expect(PressTemplate.jointShare(0.3, 0.2) == PressTemplate.jointShare(0.2, 0.3))
+        #expect(abs(PressTemplate.jointShare(0.5, 0.5) - 0.25 * (1 + log(4))) < 1e-12)
+        // Middling on both passes where either alone is low; low on both does not.
+        #expect(PressTemplate.jointShare(0.2, 0.2) > 0.15)
+        #expect(PressTemplate.jointShare(0.01, 0.1) < 0.01)
+        // Independent uniform shares (a 400 × 400 grid of cell centres): P(joint ≤ α) = α.
+        let n = 400
+        var joint: [Double] = []
+        for i in 0..<n { for j in 0..<n { joint.append(PressTemplate.jointShare((Double(i) + 0.5) / Double(n), (Double(j) + 0.5) / Double(n))) } }
+        for alpha in [0.01, 0.05, 0.2, 0.5] {
+            let share = Double(joint.filter { $0 <= alpha }.count) / Double(joint.count)
+            #expect(abs(share - alpha) < 0.005, "α \(alpha): \(share)")
+        }
+    }
+
     @Test("shapes that do not separate, or too few pairs: no model")
     func inseparable() {
         var random = SeededRandom(seed: 9)

@@ -227,17 +227,48 @@ struct KeyboardDetectorTests {
         let noModel = press(21.75, typicality: 0.1, loudness: nil)     // too few presses heard to tell
         let alone = press(27.0, typicality: 0.1, loudness: 0.9)        // no typing within 1 s
         let lone = [loud, atTheBar, quiet, unlike, noModel, alone]
-        let (result, found, typing) = inSpeech(lone)
+        var rule = Configuration.Keyboard()
+        rule.jointPressShare = 1  // this rule alone: some of these pass the joint test too
+        let (result, found, typing) = inSpeech(lone, settings: rule)
         #expect(found == typing.union([21.6, 21.9]))
         #expect(result.fields["presses_in_speech_loud"]?.number == 2)
         #expect(result.fields["presses_in_speech_typical"]?.number == 0)
         #expect(result.fields["lone_transients_in_speech"]?.number == 4)
 
-        var off = Configuration.Keyboard()
+        var off = rule
         off.loudPressShare = 1
         let strict = inSpeech(lone, settings: off)
         #expect(strict.found == typing)
         #expect(strict.result.fields["presses_in_speech_loud"]?.number == 0)
+    }
+
+    /// A quiet press under speech is often middling on both typicality and loudness, each below
+    /// its own rule's bar; speech's lone transients are low on both. Taken together (Fisher's
+    /// combination, ``PressTemplate/jointShare(_:_:)``) a lone press amid typing counts when it
+    /// is no less likely of this keyboard's presses than `joint_press_share`.
+    @Test("inside speech a lone press counts if typical and loud enough taken together, amid typing")
+    func jointLonePressInSpeech() throws {
+        func press(_ t: Double, typicality: Double?, loudness: Double?) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, typicality: typicality, loudness: loudness, impulsiveness: 0.3)
+        }
+        let middling = press(21.6, typicality: 0.2, loudness: 0.2)     // joint share 0.17
+        let skewed = press(21.9, typicality: 0.03, loudness: 0.3)      // 0.051: just over the bar
+        let low = press(22.1, typicality: 0.01, loudness: 0.1)         // 0.008: a speech sound, as likely
+        let noModel = press(21.75, typicality: 0.2, loudness: nil)     // too few presses heard to tell
+        let alone = press(27.0, typicality: 0.2, loudness: 0.4)        // no typing within 1 s
+        let lone = [middling, skewed, low, noModel, alone]
+        let (result, found, typing) = inSpeech(lone)
+        #expect(found == typing.union([21.6, 21.9]))
+        #expect(result.fields["presses_in_speech_joint"]?.number == 2)
+        #expect(result.fields["presses_in_speech_typical"]?.number == 0)
+        #expect(result.fields["presses_in_speech_loud"]?.number == 0)
+        #expect(result.fields["lone_transients_in_speech"]?.number == 3)
+
+        var off = Configuration.Keyboard()
+        off.jointPressShare = 1
+        let strict = inSpeech(lone, settings: off)
+        #expect(strict.found == typing)
+        #expect(strict.result.fields["presses_in_speech_joint"]?.number == 0)
     }
 
     /// A key's impact delivers its energy at once; speech's sounds spread theirs. A lone press in
@@ -256,12 +287,14 @@ struct KeyboardDetectorTests {
         let noModel = press(22.45, impulsiveness: 0.9, loudness: nil)    // too few presses heard to tell
         let alone = press(27.0, impulsiveness: 0.9, loudness: 0.5)       // no typing within 1 s
         let lone = [impulsive, atTheBars, spread, quietest, unmeasured, noModel, alone]
-        let (result, found, typing) = inSpeech(lone)
+        var rule = Configuration.Keyboard()
+        rule.jointPressShare = 1  // this rule alone: some of these pass the joint test too
+        let (result, found, typing) = inSpeech(lone, settings: rule)
         #expect(found == typing.union([21.6, 21.9]))
         #expect(result.fields["presses_in_speech_impulsive"]?.number == 2)
         #expect(result.fields["lone_transients_in_speech"]?.number == 5)
 
-        var off = Configuration.Keyboard()
+        var off = rule
         off.impulsivePressShare = 1
         let strict = inSpeech(lone, settings: off)
         #expect(strict.found == typing)

@@ -111,6 +111,7 @@ struct ReportTests {
                                 (#"{"keyboard":{"faint_test_share":1.5}}"#, "'keyboard.faint_test_share' (1.5) must lie between 0 and 1"),
                                 (#"{"keyboard":{"typicality_observed_share":2}}"#, "'keyboard.typicality_observed_share' (2.0) must lie between 0 and 1"),
                                 (#"{"keyboard":{"release_observed_share":1.5}}"#, "'keyboard.release_observed_share' (1.5) must lie between 0 and 1"),
+                                (#"{"keyboard":{"joint_press_share":3}}"#, "'keyboard.joint_press_share' (3.0) must lie between 0 and 1"),
                                 (#"{"keyboard":{"above_click_band_margin_db":-5}}"#, "'keyboard.above_click_band_margin_db' must not be negative")] {
             let value = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
             let error = #expect(throws: Configuration.LoadError.self) { try Configuration.merge(value, path: "c.json") }
