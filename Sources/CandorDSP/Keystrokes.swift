@@ -402,22 +402,17 @@ public final class KeystrokeDetector {
         func features(withLevel: Bool) -> [Float] { withLevel ? shape + [addedLevel] : shape }
         /// The same click described by its lowest `count` shape bands only.
         func restricted(toShapeBands count: Int) -> Candidate {
-            guard count < shape.count else { return self }
-            let levels = shape.prefix(count).map { $0 + addedLevel }
-            let mean = levels.reduce(0, +) / Float(count)
-            var copy = self
-            copy.shape = levels.map { $0 - mean }
-            copy.observed = Array(observed.prefix(count))
-            copy.addedLevel = mean
-            return copy
+            count < shape.count ? restricted(to: shape.indices.map { $0 < count }) : self
         }
-        /// The same click described by its `bands` shape bands only (about their mean level).
-        func observedOnly(_ bands: [Bool]) -> Candidate {
-            let levels = shape.indices.filter { bands[$0] }.map { shape[$0] + addedLevel }
+        /// The same click described by the shape bands marked in `bands` only: its levels there
+        /// about their mean, and that mean as its level.
+        func restricted(to bands: [Bool]) -> Candidate {
+            let kept = shape.indices.filter { bands[$0] }
+            let levels = kept.map { shape[$0] + addedLevel }
             let mean = levels.reduce(0, +) / Float(levels.count)
             var copy = self
             copy.shape = levels.map { $0 - mean }
-            copy.observed = levels.map { _ in true }
+            copy.observed = kept.map { observed[$0] }
             copy.addedLevel = mean
             return copy
         }
@@ -1054,17 +1049,20 @@ public final class KeystrokeDetector {
         func releaseEvidence(_ onset: Candidate) -> Double {
             guard let model else { return 0 }
             let withLevel = settings.shapeModelUsesLevel, bands = onset.observed
-            let count = bands.filter { $0 }.count
-            guard count < bands.count, count >= 2, Double(count) >= settings.releaseObservedShare * Double(bands.count) - 1e-9
+            guard PressTemplate.measuredOnObserved(bands, minimumShare: settings.releaseObservedShare)
             else { return model.releaseEvidence(onset.features(withLevel: withLevel)) }
-            if observedModels[bands] == nil {
-                observedModels[bands] = .some(PressReleaseModel(
-                    presses: timed.map { onsets[$0.press].observedOnly(bands).features(withLevel: withLevel) },
-                    releases: timed.map { onsets[$0.release].observedOnly(bands).features(withLevel: withLevel) },
-                    minimumPairs: settings.shapeModelMinimumPairs, minimumSeparation: settings.shapeModelMinimumSeparation))
+            let observedModel: PressReleaseModel?
+            if let cached = observedModels[bands] {
+                observedModel = cached
+            } else {
+                observedModel = PressReleaseModel(
+                    presses: timed.map { onsets[$0.press].restricted(to: bands).features(withLevel: withLevel) },
+                    releases: timed.map { onsets[$0.release].restricted(to: bands).features(withLevel: withLevel) },
+                    minimumPairs: settings.shapeModelMinimumPairs, minimumSeparation: settings.shapeModelMinimumSeparation)
+                observedModels[bands] = .some(observedModel)
             }
-            guard let observedModel = observedModels[bands]! else { return model.releaseEvidence(onset.features(withLevel: withLevel)) }
-            return observedModel.releaseEvidence(onset.observedOnly(bands).features(withLevel: withLevel))
+            guard let observedModel else { return model.releaseEvidence(onset.features(withLevel: withLevel)) }
+            return observedModel.releaseEvidence(onset.restricted(to: bands).features(withLevel: withLevel))
         }
         if model != nil {
             evidence = onsets.map(releaseEvidence)

@@ -207,9 +207,8 @@ public struct PressTemplate: Sendable {
     /// from it over the same bands. With every band observed, or fewer than
     /// `minimumObservedShare` of them (what is left says too little), ``typicality(_:)``.
     public func typicality(_ shape: [Float], observed: [Bool], minimumObservedShare: Double) -> Double {
-        let count = observed.filter { $0 }.count
-        guard observed.count == shape.count, count < shape.count, count >= 2,
-              Double(count) >= minimumObservedShare * Double(shape.count) - 1e-9 else { return typicality(shape) }
+        guard observed.count == shape.count, Self.measuredOnObserved(observed, minimumShare: minimumObservedShare)
+        else { return typicality(shape) }
         subsets.lock.lock()
         let cached = subsets.templates[observed]
         subsets.lock.unlock()
@@ -224,6 +223,13 @@ public struct PressTemplate: Sendable {
         }
         guard let template else { return typicality(shape) }
         return template.typicality(Self.centred(shape.map(Double.init), observed).map(Float.init))
+    }
+
+    /// Whether a click observed in the `observed` bands only is measured on those: some but not
+    /// all of them (at least two), and at least `minimumShare` of them.
+    public static func measuredOnObserved(_ observed: [Bool], minimumShare: Double) -> Bool {
+        let count = observed.filter { $0 }.count
+        return count < observed.count && count >= 2 && Double(count) >= minimumShare * Double(observed.count) - 1e-9
     }
 
     /// The `observed` bands of a shape, about their mean.

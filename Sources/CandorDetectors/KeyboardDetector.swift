@@ -98,11 +98,18 @@ public struct KeyboardDetector: Sendable {
             transients[index].releaseHeard && !transients[index].pressedOnRelease && typingAround(index)
         }
         var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0, jointKeys = 0
+        // Whether a lone press amid `context` is kept by one of the rules (counted under it); the
+        // impulsive rule only amid the presses kept (`impulsiveToo`, below).
+        func keptByRule(_ index: Int, amid context: [Int], impulsiveToo: Bool) -> Bool {
+            if maskedKey(index, context) { maskedKeys += 1 } else if typicalKey(index, context) { typicalKeys += 1 }
+            else if loudKey(index, context) { loudKeys += 1 } else if jointKey(index, context) { jointKeys += 1 }
+            else if impulsiveToo && impulsive(index) && another(of: context, near: index) { impulsiveKeys += 1 } else { return false }
+            return true
+        }
         var kept = [Bool](repeating: true, count: transients.count)
         if settings.requireReleaseInSpeech && !releasesInaudible {
             for index in transients.indices where inSpeech[index] && !pairedAmidTyping(index) {
-                if maskedKey(index, paired) { maskedKeys += 1 } else if typicalKey(index, paired) { typicalKeys += 1 }
-                else if loudKey(index, paired) { loudKeys += 1 } else if jointKey(index, paired) { jointKeys += 1 } else { kept[index] = false }
+                kept[index] = keptByRule(index, amid: paired, impulsiveToo: false)
             }
             // Amid typing is then also amid presses kept without their releases (through a lossy
             // codec few presses under speech keep theirs, and a long answer typed while talking
@@ -115,9 +122,7 @@ public struct KeyboardDetector: Sendable {
                 added = false
                 let keptPresses = transients.indices.filter { kept[$0] }
                 for index in transients.indices where !kept[index] {
-                    if maskedKey(index, keptPresses) { maskedKeys += 1 } else if typicalKey(index, keptPresses) { typicalKeys += 1 }
-                    else if loudKey(index, keptPresses) { loudKeys += 1 } else if jointKey(index, keptPresses) { jointKeys += 1 }
-                    else if impulsive(index) && another(of: keptPresses, near: index) { impulsiveKeys += 1 } else { continue }
+                    guard keptByRule(index, amid: keptPresses, impulsiveToo: true) else { continue }
                     kept[index] = true
                     added = true
                 }
