@@ -1155,7 +1155,7 @@ public final class KeystrokeDetector {
         }
         // Faint onsets that sound like a press on their own: not release-shaped, apart from the
         // onsets decoded (no nearer one than a release follows its press, nor at an echo delay
-        // after a louder one), and passing the typical, impulsive or loud test (each off with a
+        // after a louder one), and passing the typical, impulsive, loud or joint test (each off with a
         // bar of 1, as the keyboard detector's own tests are).
         if model != nil, !faintOnsets.isEmpty {
             let indices = onsets.map(\.index)

@@ -74,10 +74,6 @@ public struct KeyboardDetector: Sendable {
             guard let loudness = transients[index].loudness, settings.loudPressShare < 1 else { return false }
             return loudness >= settings.loudPressShare && typicalAmidTyping(index, bar: settings.minimumPressTypicality, context)
         }
-        // …and so does one whose energy arrives at once, as a key's impact delivers it, and that is
-        // not among the quietest of this keyboard's presses: speech's sounds spread their energy
-        // over tens of milliseconds, and its lone transients amid typing are mostly quieter. Its
-        // typing around is any press kept (below).
         // …and so does one whose typicality and loudness, each perhaps middling, together are
         // as likely of this keyboard's presses as `jointPressShare` (speech's transients are low
         // on both).
@@ -86,6 +82,10 @@ public struct KeyboardDetector: Sendable {
                   let loudness = transients[index].loudness else { return false }
             return PressTemplate.jointShare(typicality, loudness) >= settings.jointPressShare && another(of: context, near: index)
         }
+        // …and so does one whose energy arrives at once, as a key's impact delivers it, and that is
+        // not among the quietest of this keyboard's presses: speech's sounds spread their energy
+        // over tens of milliseconds, and its lone transients amid typing are mostly quieter. Its
+        // typing around is any press kept (below).
         func impulsive(_ index: Int) -> Bool {
             guard settings.impulsivePressShare < 1, let impulsiveness = transients[index].impulsiveness,
                   let loudness = transients[index].loudness else { return false }

@@ -148,7 +148,8 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// recording's presses on their own: not release-shaped, apart from other onsets, and at
         /// least `faintPressTypicality` typical of its presses heard with their releases, or as
         /// impulsive and loud as `impulsivePressShare` and `impulsivePressLoudness` ask, or as
-        /// loud and typical as `loudPressShare` and `minimumPressTypicality` ask
+        /// loud and typical as `loudPressShare` and `minimumPressTypicality` ask, or typical and loud
+        /// enough taken together (`jointPressShare`)
         /// (``KeystrokeSettings/faintThresholdMADs``). `onsetThresholdMADs` or more turns this off.
         public var faintOnsetThresholdMADs: Double = 3.5
         public var faintPressTypicality: Double = 0.4
@@ -220,7 +221,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "adaptive_onset_band": "also find onsets in narrower bands (to 9 and 13 kHz) and use the narrowest that still holds this recording's clicks (a keyboard heard through a voice codec, speech mixed in afterwards; false: the band as set)",
             "above_click_band_margin_db": "a transient that also rises above the band this recording's clicks reach (click_band_top_hz), adding power there within this many dB of what it adds below (and 3 dB closer than 95 % of this recording's presses heard with their releases), is set aside as a sound of its own: speech mixed in over a keyboard heard through a voice codec (dB; 0 turns this off)",
             "onset_threshold_mads": "an onset must rise this many median absolute deviations above the onset function's local median (lower finds quieter keys and more speech sounds)",
-            "faint_onset_threshold_mads": "onsets below onset_threshold_mads down to this many are faint: left out of the press/release decoding and reported as presses only when, on their own, they are not release-shaped, lie apart from other onsets, and are at least faint_press_typicality typical of this keyboard's presses heard with releases, or as impulsive and loud as impulsive_press_share and impulsive_press_loudness ask, or as loud and typical as loud_press_share and minimum_press_typicality ask (faint_presses; onset_threshold_mads or more turns this off)",
+            "faint_onset_threshold_mads": "onsets below onset_threshold_mads down to this many are faint: left out of the press/release decoding and reported as presses only when, on their own, they are not release-shaped, lie apart from other onsets, and are at least faint_press_typicality typical of this keyboard's presses heard with releases, or as impulsive and loud as impulsive_press_share and impulsive_press_loudness ask, or as loud and typical as loud_press_share and minimum_press_typicality ask, or pass joint_press_share (faint_presses; onset_threshold_mads or more turns this off)",
             "typicality_observed_share": "a press's typicality is measured on the shape bands where it stands 3 dB out of what sounded before it (a quiet press under speech: the other bands are the speech's), when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "release_observed_share": "whether a click sounds like a press or a release is judged on the shape bands where it stands 3 dB out of what sounded before it, by the press/release discriminant refitted on those bands, when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "faint_test_share": "onsets that fall short of the rise test or the decay test but pass it at this share of its bars are faint too (0–1; 1 turns this off)",
