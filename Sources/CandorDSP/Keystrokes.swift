@@ -42,7 +42,7 @@ public struct Keystroke: Sendable, Equatable, Codable {
     /// ``KeystrokeSettings/faintThresholdMADs``), or short of the rise or decay test
     /// (``KeystrokeSettings/faintTestShare``): left out of the press/release decoding and
     /// reported only because it sounds like this keyboard's presses on its own
-    /// (``KeystrokeSettings/faintPressTypicality``). Its `confidence` is below 0.5.
+    /// (``KeystrokeSettings/faintPressTests``). Its `confidence` is below 0.5.
     public var faint: Bool
 
     public init(time_s: Double, confidence: Double, strength: Double, releaseHeard: Bool = false,
@@ -120,14 +120,12 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// their own, they sound like this recording's presses: not release-shaped (the shape
     /// model's evidence, so only once it is learnt), no nearer another onset than a release
     /// can follow it (`releaseMinimumSeconds`) nor at an echo delay after it, and passing one of
-    /// the tests a press without its release must pass inside speech (the keyboard detector's),
-    /// the shape bar stricter: at least `faintPressTypicality` typical of the presses heard with
-    /// their releases; or impulsive (at least `faintPressImpulsiveness` of the energy within its
-    /// loudest 2 ms, see ``Keystroke/impulsiveness``) and no quieter than `faintPressLoudness` of
-    /// those presses; or as loud as `faintPressLoudShare` of them and at least
-    /// `faintPressLoudTypicality` typical; or typical and loud enough taken together
-    /// (`faintPressJointShare`) (a bar of 1 turns its test off, as for the keyboard
-    /// detector's tests inside speech). Speech's transients under the threshold seldom are
+    /// the tests a press without its release must pass inside speech (`faintPressTests`, the
+    /// keyboard detector's, the shape bar stricter): at least 0.4 typical of the presses heard
+    /// with their releases; or as loud as half of them and at least 0.05 typical; or typical
+    /// and loud enough taken together (0.05); or impulsive (at least 0.7 of the energy within
+    /// its loudest 2 ms, see ``Keystroke/impulsiveness``) and no quieter than 0.05 of those
+    /// presses (see ``LonePressTests``). Speech's transients under the threshold seldom are
     /// (measured on the benchmark: of the 3 571 faint onsets apart from other onsets on two
     /// seeds, 229 were presses; the first two tests kept 54 presses and 2 other sounds, on two
     /// held-out seeds 59 and 10; the third 25 and 3 more, held out 19 and 3).
@@ -143,14 +141,8 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// 1: none.
     public var faintThresholdMADs: Double = 3.5
     public var faintTestShare: Double = 0.5
-    public var faintPressTypicality: Double = 0.4
-    public var faintPressImpulsiveness: Double = 0.7
-    public var faintPressLoudness: Double = 0.05
-    public var faintPressLoudShare: Double = 0.5
-    public var faintPressLoudTypicality: Double = 0.05
-    /// …or, typicality and loudness taken together (``PressTemplate/jointShare(_:_:)``), no
-    /// less likely of a press than this (a bar of 1 turns it off).
-    public var faintPressJointShare: Double = 0.05
+    public var faintPressTests = LonePressTests(typicality: 0.4, loudShare: 0.5, loudTypicality: 0.05, jointShare: 0.05,
+                                               impulsiveness: 0.7, impulsiveLoudness: 0.05)
     /// A quiet press under speech stands out of what sounded before it in some shape bands only
     /// (by `typicalityObservedRiseDB`, power at its peak over the power before it); in the
     /// others its shape is the speech's. Its typicality (``Keystroke/typicality``) is measured
@@ -1108,7 +1100,9 @@ public final class KeystrokeDetector {
         func press(_ index: Int, releaseHeard: Bool, onRelease: Bool = false) {
             press(onsets[index], releaseHeard: releaseHeard, onRelease: onRelease)
         }
-        func press(_ onset: Candidate, releaseHeard: Bool, onRelease: Bool = false, faint: Bool = false) {
+        // `measured`: the onset's typicality and loudness, when already measured.
+        func press(_ onset: Candidate, releaseHeard: Bool, onRelease: Bool = false, faint: Bool = false,
+                   measured: (typicality: Double?, loudness: Double?)? = nil) {
             // A faint press's is half what its height alone gives: below 0.5 (the keyboard
             // detector's bar for heard-but-not-logged evidence).
             let confidence = Double(1 / (1 + exp(-Double(onset.margin) / 0.5))) * (faint ? 0.5 : 1)
@@ -1117,8 +1111,8 @@ public final class KeystrokeDetector {
             let masked = releaseDrop.map { Double(onset.level + $0 - onset.background) < settings.minimumRiseDB } ?? false
             presses.append(Keystroke(time_s: time(onset.start), confidence: confidence, strength: Double(onset.strength),
                                      releaseHeard: releaseHeard, releaseMasked: masked,
-                                     typicality: typicalityOf(onset),
-                                     loudness: loudness(onset),
+                                     typicality: measured.map { $0.typicality } ?? typicalityOf(onset),
+                                     loudness: measured.map { $0.loudness } ?? loudness(onset),
                                      impulsiveness: onset.impulsiveness.map(Double.init), pressedOnRelease: onRelease, faint: faint))
         }
         // A lone onset shaped like a release is the release of a press that was not heard —
@@ -1155,8 +1149,8 @@ public final class KeystrokeDetector {
         }
         // Faint onsets that sound like a press on their own: not release-shaped, apart from the
         // onsets decoded (no nearer one than a release follows its press, nor at an echo delay
-        // after a louder one), and passing the typical, impulsive, loud or joint test (each off with a
-        // bar of 1, as the keyboard detector's own tests are).
+        // after a louder one), and passing one of the tests a press without its release must
+        // pass (`faintPressTests`: typical, loud, joint or impulsive).
         if model != nil, !faintOnsets.isEmpty {
             let indices = onsets.map(\.index)
             let apart = Int((settings.releaseMinimumSeconds / hopSeconds).rounded())
@@ -1166,15 +1160,11 @@ public final class KeystrokeDetector {
                 if next < n && indices[next] - onset.index < apart { continue }
                 if next > 0 && (onset.index - indices[next - 1] < apart || isEcho(onset, after: onsets[next - 1], delays)) { continue }
                 guard releaseEvidence(onset) <= 0 else { continue }
-                let typicality = typicalityOf(onset) ?? 0, loud = loudness(onset) ?? 0
-                let typical = settings.faintPressTypicality < 1 && typicality >= settings.faintPressTypicality
-                let impulsive = settings.faintPressImpulsiveness < 1 && loud >= settings.faintPressLoudness
-                    && (onset.impulsiveness.map { Double($0) >= settings.faintPressImpulsiveness } ?? false)
-                let loudKey = settings.faintPressLoudShare < 1 && settings.faintPressLoudTypicality < 1
-                    && loud >= settings.faintPressLoudShare && typicality >= settings.faintPressLoudTypicality
-                let joint = settings.faintPressJointShare < 1 && PressTemplate.jointShare(typicality, loud) >= settings.faintPressJointShare
-                guard typical || impulsive || loudKey || joint else { continue }
-                press(onset, releaseHeard: false, faint: true)
+                let measured = (typicality: typicalityOf(onset), loudness: loudness(onset))
+                guard settings.faintPressTests.passed(typicality: measured.typicality, loudness: measured.loudness,
+                                                      impulsiveness: onset.impulsiveness.map(Double.init)) != nil
+                else { continue }
+                press(onset, releaseHeard: false, faint: true, measured: measured)
                 added = true
             }
             if added { presses.sort { $0.time_s < $1.time_s } }

@@ -16,6 +16,15 @@ public struct KeyboardDetector: Sendable {
 
     public init(settings: Configuration.Keyboard = .init()) { self.settings = settings }
 
+    /// The tests of a press heard without its release the `keyboard` section sets, with
+    /// `typicality` the bar for shape alone (`lone_press_typicality` inside speech,
+    /// `faint_press_typicality` for faint onsets).
+    public static func lonePressTests(_ settings: Configuration.Keyboard, typicality: Double) -> LonePressTests {
+        LonePressTests(typicality: typicality, loudShare: settings.loudPressShare, loudTypicality: settings.minimumPressTypicality,
+                       jointShare: settings.jointPressShare,
+                       impulsiveness: settings.impulsivePressShare, impulsiveLoudness: settings.impulsivePressLoudness)
+    }
+
     /// - Parameters:
     ///   - heard: presses detected in the candidate's audio (media time).
     ///   - logged: key-down times from the event log (log clock), or nil without a log.
@@ -53,43 +62,24 @@ public struct KeyboardDetector: Sendable {
         }
         let paired = transients.indices.filter { transients[$0].releaseHeard }
         func typingAround(_ index: Int) -> Bool { another(of: paired, near: index) }
-        // A lone press amid typing (another of `context` within `typingContextSeconds`) whose
-        // shape is at least this typical of this keyboard's presses (a bar of 1 turns the
-        // exception off).
-        func typicalAmidTyping(_ index: Int, bar: Double, _ context: [Int]) -> Bool {
-            guard let typicality = transients[index].typicality, bar < 1 else { return false }
-            return typicality >= bar && another(of: context, near: index)
-        }
-        // A press whose release would have been masked by the speech anyway still counts when
-        // it is among typing and sounds like this keyboard's presses…
-        func maskedKey(_ index: Int, _ context: [Int]) -> Bool {
-            transients[index].releaseMasked && typicalAmidTyping(index, bar: settings.minimumPressTypicality, context)
-        }
-        // …and one that sounds much like them counts whatever its release would have sounded
-        // like: speech's transients are seldom that typical of them.
-        func typicalKey(_ index: Int, _ context: [Int]) -> Bool { typicalAmidTyping(index, bar: settings.lonePressTypicality, context) }
-        // …and so does one as loud as this keyboard's presses usually are that sounds somewhat
-        // like them: speech's transients add far less power in the key band than key presses.
-        func loudKey(_ index: Int, _ context: [Int]) -> Bool {
-            guard let loudness = transients[index].loudness, settings.loudPressShare < 1 else { return false }
-            return loudness >= settings.loudPressShare && typicalAmidTyping(index, bar: settings.minimumPressTypicality, context)
-        }
-        // …and so does one whose typicality and loudness, each perhaps middling, together are
-        // as likely of this keyboard's presses as `jointPressShare` (speech's transients are low
-        // on both).
-        func jointKey(_ index: Int, _ context: [Int]) -> Bool {
-            guard settings.jointPressShare < 1, let typicality = transients[index].typicality,
-                  let loudness = transients[index].loudness else { return false }
-            return PressTemplate.jointShare(typicality, loudness) >= settings.jointPressShare && another(of: context, near: index)
-        }
-        // …and so does one whose energy arrives at once, as a key's impact delivers it, and that is
-        // not among the quietest of this keyboard's presses: speech's sounds spread their energy
-        // over tens of milliseconds, and its lone transients amid typing are mostly quieter. Its
-        // typing around is any press kept (below).
-        func impulsive(_ index: Int) -> Bool {
-            guard settings.impulsivePressShare < 1, let impulsiveness = transients[index].impulsiveness,
-                  let loudness = transients[index].loudness else { return false }
-            return impulsiveness >= settings.impulsivePressShare && loudness >= settings.impulsivePressLoudness
+        // A lone press amid typing (another of `context` within `typingContextSeconds`) still
+        // counts when its release would have been masked by the speech anyway and it sounds
+        // like this keyboard's presses (at least `minimumPressTypicality` typical)… or, whatever
+        // its release would have sounded like, when it passes one of the tests of a press
+        // heard without its release (``LonePressTests``): it sounds much like them
+        // (`lonePressTypicality`: speech's transients are seldom that typical of them); it is as
+        // loud as this keyboard's presses usually are and sounds somewhat like them (speech's
+        // transients add far less power in the key band than key presses); its typicality and
+        // loudness, each perhaps middling, together are as likely of them as `jointPressShare`
+        // (speech's transients are low on both); or its energy arrives at once, as a key's
+        // impact delivers it, and it is not among the quietest of them (speech's sounds spread
+        // their energy over tens of milliseconds, and its lone transients amid typing are
+        // mostly quieter) — that one only amid the presses kept (below).
+        let tests = Self.lonePressTests(settings, typicality: settings.lonePressTypicality)
+        func maskedKey(_ index: Int) -> Bool {
+            guard transients[index].releaseMasked, let typicality = transients[index].typicality,
+                  settings.minimumPressTypicality < 1 else { return false }
+            return typicality >= settings.minimumPressTypicality
         }
         // A press heard only as landing on another key's release has, for its own release, just
         // a release-shaped sound a dwell time later — inside speech as likely a speech sound: there
@@ -101,9 +91,17 @@ public struct KeyboardDetector: Sendable {
         // Whether a lone press amid `context` is kept by one of the rules (counted under it); the
         // impulsive rule only amid the presses kept (`impulsiveToo`, below).
         func keptByRule(_ index: Int, amid context: [Int], impulsiveToo: Bool) -> Bool {
-            if maskedKey(index, context) { maskedKeys += 1 } else if typicalKey(index, context) { typicalKeys += 1 }
-            else if loudKey(index, context) { loudKeys += 1 } else if jointKey(index, context) { jointKeys += 1 }
-            else if impulsiveToo && impulsive(index) && another(of: context, near: index) { impulsiveKeys += 1 } else { return false }
+            guard another(of: context, near: index) else { return false }
+            if maskedKey(index) { maskedKeys += 1; return true }
+            let transient = transients[index]
+            switch tests.passed(typicality: transient.typicality, loudness: transient.loudness,
+                                impulsiveness: transient.impulsiveness, impulsiveToo: impulsiveToo) {
+            case .typical: typicalKeys += 1
+            case .loud: loudKeys += 1
+            case .joint: jointKeys += 1
+            case .impulsive: impulsiveKeys += 1
+            case nil: return false
+            }
             return true
         }
         var kept = [Bool](repeating: true, count: transients.count)

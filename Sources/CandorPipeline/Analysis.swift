@@ -234,15 +234,10 @@ public enum Analysis {
         settings.bandHighHz = configuration.keyboard.onsetBandHighHz
         settings.thresholdMADs = configuration.keyboard.onsetThresholdMADs
         settings.faintThresholdMADs = configuration.keyboard.faintOnsetThresholdMADs
-        settings.faintPressTypicality = configuration.keyboard.faintPressTypicality
         settings.faintTestShare = configuration.keyboard.faintTestShare
         settings.typicalityObservedShare = configuration.keyboard.typicalityObservedShare
         settings.releaseObservedShare = configuration.keyboard.releaseObservedShare
-        settings.faintPressImpulsiveness = configuration.keyboard.impulsivePressShare
-        settings.faintPressLoudness = configuration.keyboard.impulsivePressLoudness
-        settings.faintPressLoudShare = configuration.keyboard.loudPressShare
-        settings.faintPressLoudTypicality = configuration.keyboard.minimumPressTypicality
-        settings.faintPressJointShare = configuration.keyboard.jointPressShare
+        settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         let margin = configuration.keyboard.aboveClickBandMarginDB
         settings.aboveClickBandMarginDB = margin > 0 ? margin : nil

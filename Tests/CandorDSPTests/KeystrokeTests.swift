@@ -463,14 +463,14 @@ struct KeystrokeTests {
         // `loud_press_share`, `faint_press_typicality` and `joint_press_share` say so): with all
         // four, none.
         var barred = strict
-        barred.faintPressTypicality = 1
-        barred.faintPressImpulsiveness = 1
-        barred.faintPressLoudShare = 1
-        barred.faintPressJointShare = 1
+        barred.faintPressTests.typicality = 1
+        barred.faintPressTests.impulsiveness = 1
+        barred.faintPressTests.loudShare = 1
+        barred.faintPressTests.jointShare = 1
         #expect(try TypingFixture.detect(mix.samples, settings: barred) == without)
         // The joint test alone: typicality and loudness, each perhaps middling, taken together.
         var joint = barred
-        joint.faintPressJointShare = strict.faintPressJointShare
+        joint.faintPressTests.jointShare = strict.faintPressTests.jointShare
         let (_, jointFaint, jointHits, _, jointAfter) = try Self.compareFaint(mix, with: joint, without: off, "faint presses, joint test alone")
         #expect(jointFaint >= 5)
         #expect(jointHits >= 0.75 * Double(jointFaint))

@@ -109,6 +109,40 @@ struct PressReleaseModelTests {
         }
     }
 
+    /// The tests of a press heard without its release, shared by faint onsets and lone presses
+    /// inside speech: the first passed in the order typical, loud, joint, impulsive; a bar of 1
+    /// turns a test off; a missing measure fails the tests that need it.
+    @Test("lone press tests: order, bars of 1, missing measures")
+    func lonePressTests() {
+        let tests = LonePressTests(typicality: 0.4, loudShare: 0.5, loudTypicality: 0.05, jointShare: 0.05,
+                                   impulsiveness: 0.7, impulsiveLoudness: 0.05)
+        #expect(tests.passed(typicality: 0.5, loudness: 0.9, impulsiveness: 0.9) == .typical)
+        #expect(tests.passed(typicality: 0.1, loudness: 0.6, impulsiveness: 0.9) == .loud)
+        // Middling on both (joint share of 0.2 and 0.3 about 0.23), not loud enough alone.
+        #expect(tests.passed(typicality: 0.2, loudness: 0.3, impulsiveness: nil) == .joint)
+        // Atypical but impulsive and not among the quietest; not without `impulsiveToo`.
+        #expect(tests.passed(typicality: 0.01, loudness: 0.1, impulsiveness: 0.8) == .impulsive)
+        #expect(tests.passed(typicality: 0.01, loudness: 0.1, impulsiveness: 0.8, impulsiveToo: false) == nil)
+        #expect(tests.passed(typicality: 0.01, loudness: 0.01, impulsiveness: 0.8) == nil)
+        #expect(tests.passed(typicality: 0.01, loudness: 0.1, impulsiveness: 0.5) == nil)
+        // No measures, no test passed — even with bars of 0.
+        #expect(tests.passed(typicality: nil, loudness: nil, impulsiveness: nil) == nil)
+        let zero = LonePressTests(typicality: 0, loudShare: 0, loudTypicality: 0, jointShare: 0, impulsiveness: 0, impulsiveLoudness: 0)
+        #expect(zero.passed(typicality: nil, loudness: nil, impulsiveness: nil) == nil)
+        #expect(zero.passed(typicality: nil, loudness: 0.9, impulsiveness: 0.9) == .impulsive)
+        // Bars of 1: each test off, whatever the measures.
+        var off = tests
+        off.typicality = 1
+        #expect(off.passed(typicality: 1, loudness: 0.2, impulsiveness: nil) == .joint)
+        off.jointShare = 1
+        #expect(off.passed(typicality: 1, loudness: 0.2, impulsiveness: nil) == nil)
+        #expect(off.passed(typicality: 1, loudness: 0.6, impulsiveness: nil) == .loud)
+        off.loudShare = 1
+        #expect(off.passed(typicality: 1, loudness: 1, impulsiveness: 1) == .impulsive)
+        off.impulsiveness = 1
+        #expect(off.passed(typicality: 1, loudness: 1, impulsiveness: 1) == nil)
+    }
+
     @Test("shapes that do not separate, or too few pairs: no model")
     func inseparable() {
         var random = SeededRandom(seed: 9)
