@@ -199,6 +199,18 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// counts is learnt from the recording's pairs like the shape (next to nothing on a
     /// keyboard whose releases are as loud as its presses). `false`: shape alone.
     public var shapeModelUsesLevel = true
+    /// The pairs timing alone decodes teach the discriminant, and some are decoded out of phase
+    /// (in fast typing a release is often followed by the next press within a dwell time):
+    /// their labels swapped, press for release, they make the two look more alike than they
+    /// are, and a keyboard whose presses and releases differ little (Cherry MX Brown through a
+    /// voice codec) would get evidence too weak to keep the decoding in phase. A pair whose
+    /// press has no other onset in the `releaseMaximumSeconds` before it cannot be swapped
+    /// (a release follows its press sooner); with at least `swapEstimateMinimumPairs` of those,
+    /// the share swapped is measured against them and the discriminant corrected for it
+    /// (``PressReleaseModel/init(presses:releases:minimumPairs:minimumSeparation:unswapped:minimumUnswapped:)``).
+    /// `false`: taken as they are.
+    public var correctSwappedPairs = true
+    public var swapEstimateMinimumPairs = 40
     /// With a shape model: a lone release-shaped onset a dwell time after a release means that
     /// release's onset was also a press (fast typing: the next key pressed as the last comes up).
     public var pressesOnReleases = true
@@ -347,6 +359,8 @@ public final class KeystrokeDetector {
     /// After `finish()`: held-out separation of this recording's press and release shapes
     /// (deviations), or `nil` when no shape model was learnt.
     public private(set) var shapeModelSeparation: Double?
+    /// The share of the timed pairs measured as swapped (``KeystrokeSettings/correctSwappedPairs``).
+    public private(set) var swappedPairShare: Double?
     /// After `finish()`: how much louder (dB, usually negative) this keyboard's releases are than
     /// its presses (median over the pairs heard), or `nil` with too few pairs.
     public private(set) var releaseDropDB: Double?
@@ -1031,9 +1045,12 @@ public final class KeystrokeDetector {
         let timed = pairs(releaseAt)
         let pressShapes = timed.map { onsets[$0.press].features(withLevel: settings.shapeModelUsesLevel) }
         let releaseShapes = timed.map { onsets[$0.release].features(withLevel: settings.shapeModelUsesLevel) }
+        let unswapped = settings.correctSwappedPairs
+            ? timed.map { $0.press == 0 || times[$0.press] - times[$0.press - 1] > releaseMax } : nil
         let model = PressReleaseModel(presses: pressShapes, releases: releaseShapes,
                                       minimumPairs: settings.shapeModelMinimumPairs,
-                                      minimumSeparation: settings.shapeModelMinimumSeparation)
+                                      minimumSeparation: settings.shapeModelMinimumSeparation,
+                                      unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
         // A click observed in some bands only (`releaseObservedShare`) is told apart on those:
         // by the discriminant refitted on the timed pairs' shapes over the same bands (cached
         // per set of bands). Where those do not separate presses from releases, on all bands.
@@ -1050,7 +1067,8 @@ public final class KeystrokeDetector {
                 observedModel = PressReleaseModel(
                     presses: timed.map { onsets[$0.press].restricted(to: bands).features(withLevel: withLevel) },
                     releases: timed.map { onsets[$0.release].restricted(to: bands).features(withLevel: withLevel) },
-                    minimumPairs: settings.shapeModelMinimumPairs, minimumSeparation: settings.shapeModelMinimumSeparation)
+                    minimumPairs: settings.shapeModelMinimumPairs, minimumSeparation: settings.shapeModelMinimumSeparation,
+                    unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
                 observedModels[bands] = .some(observedModel)
             }
             guard let observedModel else { return model.releaseEvidence(onset.features(withLevel: withLevel)) }
@@ -1077,6 +1095,7 @@ public final class KeystrokeDetector {
             }
         }
         shapeModelSeparation = model?.separation
+        swappedPairShare = model?.swapped
         // The pairs decoded teach how much quieter this keyboard's releases are than its presses,
         // and what its presses sound like.
         let decoded = pairs(releaseAt)

@@ -21,27 +21,25 @@ public struct PressReleaseModel: Sendable {
     /// Share of held-out examples on the wrong side of the axis: some keys' presses sound like
     /// other keys' releases, so each class is modelled as a mixture with this much of the other,
     /// which bounds the evidence a single click can give at log((1 − confusion) / confusion).
-    let confusion: Double
+    public let confusion: Double
+    /// The share of the pairs it was fitted on measured as swapped (0 when not measured).
+    public let swapped: Double
     /// Separation of the classes on held-out examples, in deviations.
     public var separation: Double { (releaseMean - pressMean) / deviation }
 
     /// `nil` when there are fewer than `minimumPairs` pairs or held-out separation is below
     /// `minimumSeparation` deviations.
-    public init?(presses: [[Float]], releases: [[Float]], minimumPairs: Int = 20, minimumSeparation: Double = 1) {
+    ///
+    /// Pairs labelled by timing alone are sometimes swapped (decoded out of phase: the press
+    /// taken for a release, the release for a press). Given which pairs cannot be (`unswapped`,
+    /// at least `minimumUnswapped` of them), the share swapped is measured (``swappedShare``)
+    /// and the classes' means, spread and confusion are corrected for it.
+    public init?(presses: [[Float]], releases: [[Float]], minimumPairs: Int = 20, minimumSeparation: Double = 1,
+                 unswapped: [Bool]? = nil, minimumUnswapped: Int = 40) {
         let n = min(presses.count, releases.count)
-        guard n >= max(minimumPairs, 4), let dimension = presses.first?.count, dimension > 0 else { return nil }
+        guard n >= max(minimumPairs, 4), let dimension = presses.first?.count, dimension > 0,
+              let heldOut = Self.heldOut(presses, releases, n) else { return nil }
         let p = presses.prefix(n).map { $0.map(Double.init) }, r = releases.prefix(n).map { $0.map(Double.init) }
-        // Two folds by alternating pairs (neighbouring keys are alike; alternating spreads them).
-        var heldOut: [(value: Double, release: Bool)] = []
-        for fold in 0..<2 {
-            let train = { (i: Int) in i % 2 != fold }
-            guard let axis = Self.fit(p.indices.filter(train).map { p[$0] }, r.indices.filter(train).map { r[$0] })
-            else { return nil }
-            for i in 0..<n where !train(i) {
-                heldOut.append((Self.project(p[i], axis.weights) - axis.centre, false))
-                heldOut.append((Self.project(r[i], axis.weights) - axis.centre, true))
-            }
-        }
         guard let axis = Self.fit(p, r) else { return nil }
         let pressValues = heldOut.filter { !$0.release }.map(\.value), releaseValues = heldOut.filter(\.release).map(\.value)
         let pm = pressValues.reduce(0, +) / Double(pressValues.count)
@@ -51,14 +49,55 @@ public struct PressReleaseModel: Sendable {
         for v in releaseValues { squares += (v - rm) * (v - rm) }
         let deviation = max((squares / Double(heldOut.count - 2)).squareRoot(), 1e-6)
         guard (rm - pm) / deviation >= minimumSeparation else { return nil }
+        let swapped = unswapped.map { Self.swappedShare(heldOut, unswapped: $0, minimumUnswapped: minimumUnswapped) } ?? 0
         let middle = (pm + rm) / 2
         let wrong = heldOut.filter { ($0.value > middle) != $0.release }.count
-        confusion = min(0.5, max(Double(wrong) / Double(heldOut.count), 0.02))
+        // With a share ε of the pairs swapped, the classes' means are drawn together by 1 − 2ε,
+        // each class widened by ε(1 − ε) × the squared separation, and ε more examples are on
+        // the wrong side; the midpoint stays.
+        let e = min(max(swapped, 0), 0.4)
+        self.swapped = e
+        let separation = (rm - pm) / (1 - 2 * e)
+        let variance = max(deviation * deviation - e * (1 - e) * separation * separation, 0.25 * deviation * deviation)
+        confusion = min(0.5, max((Double(wrong) / Double(heldOut.count) - e) / (1 - 2 * e), 0.02))
         weights = axis.weights
         centre = axis.centre
-        pressMean = pm
-        releaseMean = rm
-        self.deviation = deviation
+        pressMean = middle - separation / 2
+        releaseMean = middle + separation / 2
+        self.deviation = max(variance.squareRoot(), 1e-6)
+    }
+
+    /// Held-out projections of the pairs (each press, then its release), fold 0's pairs first.
+    private static func heldOut(_ presses: [[Float]], _ releases: [[Float]], _ n: Int) -> [(value: Double, release: Bool, pair: Int)]? {
+        let p = presses.prefix(n).map { $0.map(Double.init) }, r = releases.prefix(n).map { $0.map(Double.init) }
+        // Two folds by alternating pairs (neighbouring keys are alike; alternating spreads them).
+        var heldOut: [(value: Double, release: Bool, pair: Int)] = []
+        for fold in 0..<2 {
+            let train = { (i: Int) in i % 2 != fold }
+            guard let axis = Self.fit(p.indices.filter(train).map { p[$0] }, r.indices.filter(train).map { r[$0] })
+            else { return nil }
+            for i in 0..<n where !train(i) {
+                heldOut.append((Self.project(p[i], axis.weights) - axis.centre, false, i))
+                heldOut.append((Self.project(r[i], axis.weights) - axis.centre, true, i))
+            }
+        }
+        return heldOut
+    }
+
+    /// The share ε of the pairs that are swapped, measured against those whose labels cannot be
+    /// (`unswapped`): on held-out examples the classes are 1 − 2ε as far apart over all pairs
+    /// as over those. 0 with fewer than `minimumUnswapped` of those, or where they are no
+    /// further apart.
+    static func swappedShare(_ heldOut: [(value: Double, release: Bool, pair: Int)], unswapped: [Bool], minimumUnswapped: Int) -> Double {
+        guard heldOut.allSatisfy({ $0.pair < unswapped.count }),
+              Set(heldOut.map(\.pair)).filter({ unswapped[$0] }).count >= max(minimumUnswapped, 2) else { return 0 }
+        func separation(_ values: [(value: Double, release: Bool, pair: Int)]) -> Double {
+            let p = values.filter { !$0.release }.map(\.value), r = values.filter(\.release).map(\.value)
+            return r.reduce(0, +) / Double(r.count) - p.reduce(0, +) / Double(p.count)
+        }
+        let all = separation(heldOut), known = separation(heldOut.filter { unswapped[$0.pair] })
+        guard all > 0, known > all else { return 0 }
+        return (1 - all / known) / 2
     }
 
     /// log p(shape | release) − log p(shape | press).

@@ -237,6 +237,7 @@ public enum Analysis {
         settings.faintTestShare = configuration.keyboard.faintTestShare
         settings.typicalityObservedShare = configuration.keyboard.typicalityObservedShare
         settings.releaseObservedShare = configuration.keyboard.releaseObservedShare
+        settings.correctSwappedPairs = configuration.keyboard.correctSwappedPairs
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         let margin = configuration.keyboard.aboveClickBandMarginDB

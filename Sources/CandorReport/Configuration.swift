@@ -163,6 +163,9 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// Likewise whether a click sounds like a press or a release
         /// (``KeystrokeSettings/releaseObservedShare``). 1: always on all bands.
         public var releaseObservedShare: Double = 0.75
+        /// The press/release discriminant is corrected for the share of the pairs it learns from
+        /// that were decoded out of phase (``KeystrokeSettings/correctSwappedPairs``).
+        public var correctSwappedPairs = true
         /// Onsets are also measured in narrower bands (to 9 and 13 kHz), and the narrowest still
         /// holding this recording's clicks is used: a keyboard heard through a meeting app's voice
         /// codec has nothing above 8 or 12 kHz, and speech mixed in afterwards fills the band above
@@ -193,6 +196,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case faintTestShare = "faint_test_share"
             case typicalityObservedShare = "typicality_observed_share", releaseObservedShare = "release_observed_share"
             case aboveClickBandMarginDB = "above_click_band_margin_db"
+            case correctSwappedPairs = "correct_swapped_pairs"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -223,6 +227,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "onset_threshold_mads": "an onset must rise this many median absolute deviations above the onset function's local median (lower finds quieter keys and more speech sounds)",
             "faint_onset_threshold_mads": "onsets below onset_threshold_mads down to this many are faint: left out of the press/release decoding and reported as presses only when, on their own, they are not release-shaped, lie apart from other onsets, and are at least faint_press_typicality typical of this keyboard's presses heard with releases, or as impulsive and loud as impulsive_press_share and impulsive_press_loudness ask, or as loud and typical as loud_press_share and minimum_press_typicality ask, or pass joint_press_share (faint_presses; onset_threshold_mads or more turns this off)",
             "typicality_observed_share": "a press's typicality is measured on the shape bands where it stands 3 dB out of what sounded before it (a quiet press under speech: the other bands are the speech's), when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
+            "correct_swapped_pairs": "the press/release discriminant learns from the pairs timing alone decodes, some of them out of phase (press taken for release and release for press; in fast typing a release is often followed by the next press within a dwell time), which makes presses and releases look more alike than they are: the share swapped is measured against the pairs whose press has no other click in the 0.2 s before it (they cannot be), at least 40 of them, and the discriminant's class means, spread and confusion corrected for it (false: taken as they are)",
             "release_observed_share": "whether a click sounds like a press or a release is judged on the shape bands where it stands 3 dB out of what sounded before it, by the press/release discriminant refitted on those bands, when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "faint_test_share": "onsets that fall short of the rise test or the decay test but pass it at this share of its bars are faint too (0–1; 1 turns this off)",
             "faint_press_typicality": "…how typical of this keyboard's presses heard with releases a faint onset must be (0–1; 1 turns that test off)",

@@ -477,6 +477,30 @@ struct KeystrokeTests {
         #expect(jointAfter.f1 >= before.f1)
     }
 
+    /// The pairs timing alone decodes teach the press/release discriminant; some are decoded
+    /// out of phase, their labels swapped, and the share swapped is measured against the pairs
+    /// whose press has no other onset in the 0.2 s before it (they cannot be). On the Model M
+    /// (releases distinct from presses) few are, and the correction changes little; turned off,
+    /// nothing is measured. (What it does on keyboards whose presses and releases sound alike is
+    /// measured on the benchmark's real keyboards: `bench/README.md`, step 23.)
+    @Test("swapped pairs: their share measured, small where timing alone is mostly right")
+    func swappedPairsMeasured() throws {
+        var off = KeystrokeSettings()
+        off.correctSwappedPairs = false
+        for seed in [7, 9] as [UInt64] {
+            let mix = try TypingFixture.mix(seconds: 90, seed: seed)
+            let detector = try KeystrokeDetector(settings: .init()), uncorrected = try KeystrokeDetector(settings: off)
+            let b = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+            let a = TypingFixture.detect(mix.samples, with: uncorrected).map(\.time_s)
+            let (scoreA, scoreB) = (TypingFixture.score(a, mix.presses), TypingFixture.score(b, mix.presses))
+            let share = try #require(detector.swappedPairShare)
+            print("typing under speech, seed \(seed): swapped \(share), F1 \(scoreA.f1) → \(scoreB.f1)")
+            #expect(share > 0 && share < 0.1)
+            #expect(uncorrected.swappedPairShare == 0)
+            #expect(abs(scoreB.f1 - scoreA.f1) < 0.02)
+        }
+    }
+
     /// A press struck softly under speech stands out of the speech in some shape bands only; in
     /// the others its measured shape is the speech's, which can make it look like a release and
     /// drop it from the decoding. Told apart on the bands it was observed in instead.

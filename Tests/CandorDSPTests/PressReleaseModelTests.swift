@@ -35,6 +35,55 @@ struct PressReleaseModelTests {
         #expect(abs(model.releaseEvidence(pressMean.map { $0 * 10 })) <= bound + 1e-9)
     }
 
+    /// Pairs decoded out of phase teach a release as a press and a press as a release, which
+    /// draws the classes together. Measured against pairs that cannot be swapped, the share
+    /// swapped is found and the discriminant corrected towards what the true labels give.
+    @Test("swapped pairs: their share measured against unswappable pairs, the classes corrected")
+    func swappedPairs() throws {
+        var random = SeededRandom(seed: 21)
+        let pressMean = [Float](repeating: 0, count: 12), releaseMean = [Float](repeating: 1.4, count: 12)
+        let n = 240
+        let presses = Self.shapes(n, mean: pressMean, spread: 3, &random)
+        let releases = Self.shapes(n, mean: releaseMean, spread: 3, &random)
+        // Every third pair cannot be swapped; a quarter of the others are.
+        let unswapped = (0..<n).map { $0 % 3 == 0 }
+        var labelledPresses = presses, labelledReleases = releases, swappedCount = 0
+        for i in 0..<n where !unswapped[i] && Double.random(in: 0..<1, using: &random) < 0.25 {
+            swap(&labelledPresses[i], &labelledReleases[i])
+            swappedCount += 1
+        }
+        let share = Double(swappedCount) / Double(n)
+        let truth = try #require(PressReleaseModel(presses: presses, releases: releases))
+        let noisy = try #require(PressReleaseModel(presses: labelledPresses, releases: labelledReleases, minimumSeparation: 0.5))
+        let corrected = try #require(PressReleaseModel(presses: labelledPresses, releases: labelledReleases, minimumSeparation: 0.5,
+                                                       unswapped: unswapped, minimumUnswapped: 40))
+        #expect(noisy.swapped == 0)
+        #expect(abs(corrected.swapped - share) < 0.07, "measured \(corrected.swapped), swapped \(share)")
+        // The swapped labels hide part of the separation; the correction recovers part of it
+        // (not what the axis lost by being fitted on them) and does not overshoot.
+        let separations = "true \(truth.separation), swapped \(noisy.separation), corrected \(corrected.separation)"
+        #expect(noisy.separation < 0.8 * truth.separation)
+        #expect(corrected.separation > noisy.separation + 0.15, "\(separations)")
+        #expect(corrected.separation < 1.1 * truth.separation, "\(separations)")
+        #expect(corrected.confusion < noisy.confusion)
+        // Fresh clicks are told apart as before (the axis and midpoint are the same), each with
+        // stronger evidence.
+        let testPresses = Self.shapes(200, mean: pressMean, spread: 3, &random)
+        let testReleases = Self.shapes(200, mean: releaseMean, spread: 3, &random)
+        for shape in testPresses + testReleases {
+            let (a, b) = (noisy.releaseEvidence(shape), corrected.releaseEvidence(shape))
+            #expect(a == 0 || (a > 0) == (b > 0))
+            #expect(abs(b) >= abs(a) - 1e-9)
+        }
+        // Too few pairs that cannot be swapped: nothing measured, nothing corrected.
+        let unmeasured = try #require(PressReleaseModel(presses: labelledPresses, releases: labelledReleases, minimumSeparation: 0.5,
+                                                        unswapped: unswapped, minimumUnswapped: 100))
+        #expect(unmeasured.swapped == 0 && unmeasured.separation == noisy.separation)
+        // Nothing swapped: next to nothing measured.
+        let clean = try #require(PressReleaseModel(presses: presses, releases: releases, unswapped: unswapped, minimumUnswapped: 40))
+        #expect(clean.swapped < 0.07)
+    }
+
     @Test("press template: typicality is the held-out share of presses further away")
     func template() throws {
         var random = SeededRandom(seed: 11)
