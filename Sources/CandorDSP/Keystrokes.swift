@@ -1043,32 +1043,32 @@ public final class KeystrokeDetector {
         // labelling is then decoded again with that evidence (a release whose press was masked
         // is no longer taken for a press, nor a pair decoded out of phase).
         let timed = pairs(releaseAt)
-        let pressShapes = timed.map { onsets[$0.press].features(withLevel: settings.shapeModelUsesLevel) }
-        let releaseShapes = timed.map { onsets[$0.release].features(withLevel: settings.shapeModelUsesLevel) }
+        let withLevel = settings.shapeModelUsesLevel
         let unswapped = settings.correctSwappedPairs
             ? timed.map { $0.press == 0 || times[$0.press] - times[$0.press - 1] > releaseMax } : nil
-        let model = PressReleaseModel(presses: pressShapes, releases: releaseShapes,
-                                      minimumPairs: settings.shapeModelMinimumPairs,
-                                      minimumSeparation: settings.shapeModelMinimumSeparation,
-                                      unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
+        // The discriminant on the timed pairs, each click described by `describe`.
+        func discriminant(_ describe: (Candidate) -> Candidate) -> PressReleaseModel? {
+            PressReleaseModel(presses: timed.map { describe(onsets[$0.press]).features(withLevel: withLevel) },
+                              releases: timed.map { describe(onsets[$0.release]).features(withLevel: withLevel) },
+                              minimumPairs: settings.shapeModelMinimumPairs,
+                              minimumSeparation: settings.shapeModelMinimumSeparation,
+                              unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
+        }
+        let model = discriminant { $0 }
         // A click observed in some bands only (`releaseObservedShare`) is told apart on those:
         // by the discriminant refitted on the timed pairs' shapes over the same bands (cached
         // per set of bands). Where those do not separate presses from releases, on all bands.
         var observedModels: [[Bool]: PressReleaseModel?] = [:]
         func releaseEvidence(_ onset: Candidate) -> Double {
             guard let model else { return 0 }
-            let withLevel = settings.shapeModelUsesLevel, bands = onset.observed
+            let bands = onset.observed
             guard PressTemplate.measuredOnObserved(bands, minimumShare: settings.releaseObservedShare)
             else { return model.releaseEvidence(onset.features(withLevel: withLevel)) }
             let observedModel: PressReleaseModel?
             if let cached = observedModels[bands] {
                 observedModel = cached
             } else {
-                observedModel = PressReleaseModel(
-                    presses: timed.map { onsets[$0.press].restricted(to: bands).features(withLevel: withLevel) },
-                    releases: timed.map { onsets[$0.release].restricted(to: bands).features(withLevel: withLevel) },
-                    minimumPairs: settings.shapeModelMinimumPairs, minimumSeparation: settings.shapeModelMinimumSeparation,
-                    unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
+                observedModel = discriminant { $0.restricted(to: bands) }
                 observedModels[bands] = .some(observedModel)
             }
             guard let observedModel else { return model.releaseEvidence(onset.features(withLevel: withLevel)) }

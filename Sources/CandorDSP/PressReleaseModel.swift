@@ -37,19 +37,16 @@ public struct PressReleaseModel: Sendable {
     public init?(presses: [[Float]], releases: [[Float]], minimumPairs: Int = 20, minimumSeparation: Double = 1,
                  unswapped: [Bool]? = nil, minimumUnswapped: Int = 40) {
         let n = min(presses.count, releases.count)
-        guard n >= max(minimumPairs, 4), let dimension = presses.first?.count, dimension > 0,
-              let heldOut = Self.heldOut(presses, releases, n) else { return nil }
+        guard n >= max(minimumPairs, 4), let dimension = presses.first?.count, dimension > 0 else { return nil }
         let p = presses.prefix(n).map { $0.map(Double.init) }, r = releases.prefix(n).map { $0.map(Double.init) }
-        guard let axis = Self.fit(p, r) else { return nil }
-        let pressValues = heldOut.filter { !$0.release }.map(\.value), releaseValues = heldOut.filter(\.release).map(\.value)
-        let pm = pressValues.reduce(0, +) / Double(pressValues.count)
-        let rm = releaseValues.reduce(0, +) / Double(releaseValues.count)
+        guard let heldOut = Self.heldOut(p, r), let axis = Self.fit(p, r) else { return nil }
+        let (pm, rm) = Self.classMeans(heldOut)
         var squares = 0.0
-        for v in pressValues { squares += (v - pm) * (v - pm) }
-        for v in releaseValues { squares += (v - rm) * (v - rm) }
+        for v in heldOut where !v.release { squares += (v.value - pm) * (v.value - pm) }
+        for v in heldOut where v.release { squares += (v.value - rm) * (v.value - rm) }
         let deviation = max((squares / Double(heldOut.count - 2)).squareRoot(), 1e-6)
         guard (rm - pm) / deviation >= minimumSeparation else { return nil }
-        let swapped = unswapped.map { Self.swappedShare(heldOut, unswapped: $0, minimumUnswapped: minimumUnswapped) } ?? 0
+        let swapped = unswapped.map { Self.swappedShare(heldOut, separation: rm - pm, unswapped: $0, minimumUnswapped: minimumUnswapped) } ?? 0
         let middle = (pm + rm) / 2
         let wrong = heldOut.filter { ($0.value > middle) != $0.release }.count
         // With a share ε of the pairs swapped, the classes' means are drawn together by 1 − 2ε,
@@ -67,9 +64,10 @@ public struct PressReleaseModel: Sendable {
         self.deviation = max(variance.squareRoot(), 1e-6)
     }
 
-    /// Held-out projections of the pairs (each press, then its release), fold 0's pairs first.
-    private static func heldOut(_ presses: [[Float]], _ releases: [[Float]], _ n: Int) -> [(value: Double, release: Bool, pair: Int)]? {
-        let p = presses.prefix(n).map { $0.map(Double.init) }, r = releases.prefix(n).map { $0.map(Double.init) }
+    /// Held-out projections of the pairs `p[i]`, `r[i]` (each press, then its release), fold
+    /// 0's pairs first.
+    private static func heldOut(_ p: [[Double]], _ r: [[Double]]) -> [(value: Double, release: Bool, pair: Int)]? {
+        let n = p.count
         // Two folds by alternating pairs (neighbouring keys are alike; alternating spreads them).
         var heldOut: [(value: Double, release: Bool, pair: Int)] = []
         for fold in 0..<2 {
@@ -88,16 +86,20 @@ public struct PressReleaseModel: Sendable {
     /// (`unswapped`): on held-out examples the classes are 1 − 2ε as far apart over all pairs
     /// as over those. 0 with fewer than `minimumUnswapped` of those, or where they are no
     /// further apart.
-    static func swappedShare(_ heldOut: [(value: Double, release: Bool, pair: Int)], unswapped: [Bool], minimumUnswapped: Int) -> Double {
+    /// `separation`: the classes' held-out separation over all pairs.
+    static func swappedShare(_ heldOut: [(value: Double, release: Bool, pair: Int)], separation all: Double,
+                             unswapped: [Bool], minimumUnswapped: Int) -> Double {
         guard heldOut.allSatisfy({ $0.pair < unswapped.count }),
               Set(heldOut.map(\.pair)).filter({ unswapped[$0] }).count >= max(minimumUnswapped, 2) else { return 0 }
-        func separation(_ values: [(value: Double, release: Bool, pair: Int)]) -> Double {
-            let p = values.filter { !$0.release }.map(\.value), r = values.filter(\.release).map(\.value)
-            return r.reduce(0, +) / Double(r.count) - p.reduce(0, +) / Double(p.count)
-        }
-        let all = separation(heldOut), known = separation(heldOut.filter { unswapped[$0.pair] })
-        guard all > 0, known > all else { return 0 }
-        return (1 - all / known) / 2
+        let known = classMeans(heldOut.filter { unswapped[$0.pair] })
+        guard all > 0, known.release - known.press > all else { return 0 }
+        return (1 - all / (known.release - known.press)) / 2
+    }
+
+    /// The mean held-out projection of the presses and of the releases.
+    private static func classMeans(_ heldOut: [(value: Double, release: Bool, pair: Int)]) -> (press: Double, release: Double) {
+        let p = heldOut.filter { !$0.release }.map(\.value), r = heldOut.filter(\.release).map(\.value)
+        return (p.reduce(0, +) / Double(p.count), r.reduce(0, +) / Double(r.count))
     }
 
     /// log p(shape | release) − log p(shape | press).
