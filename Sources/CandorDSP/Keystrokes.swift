@@ -218,6 +218,17 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// difference varies, only when the release is nearer a press's level than a release's (it
     /// carries the next key's press). `false`: timing and shape alone.
     public var pressesOnReleasesLevelGate = true
+    /// …and only as often as this typist's presses land on releases at all. A press can only
+    /// land on a release where the next key is pressed within one onset
+    /// (`minimumInterOnsetSeconds`, w) of the last one coming up; how often that happens is
+    /// extrapolated from the flight times decoded (each release to the next key's press):
+    /// linearly from the counts in [w, 2w) and [2w, 3w) to [0, w) — a slow typist's flight
+    /// times rise from zero well above w (none land), a fast one's stay level down to it. The
+    /// rule's candidates in a recording then count as presses only when that expected number
+    /// of landings is at least half of them (more of them landings than not; otherwise a
+    /// release-shaped sound after a release is some other sound: speech, a rattle, the release
+    /// of a press not heard). `false`: whenever the tests above pass.
+    public var pressesOnReleasesByFlightTimes = true
     /// Press–release pairs also score by how the levels the two clicks add compare, learnt per
     /// recording from the pairs decoded by timing and shape, where releases are distinctly
     /// quieter (or louder) than their presses by more than that varies from key to key: a pair
@@ -361,6 +372,11 @@ public final class KeystrokeDetector {
     public private(set) var shapeModelSeparation: Double?
     /// The share of the timed pairs measured as swapped (``KeystrokeSettings/correctSwappedPairs``).
     public private(set) var swappedPairShare: Double?
+    /// After `finish()`: how many presses landing on a release the flight times decoded make
+    /// likely, and how many releases the rule would take for presses too
+    /// (``KeystrokeSettings/pressesOnReleasesByFlightTimes``).
+    public private(set) var expectedLandings: Double?
+    public private(set) var landingCandidates = 0
     /// After `finish()`: how much louder (dB, usually negative) this keyboard's releases are than
     /// its presses (median over the pairs heard), or `nil` with too few pairs.
     public private(set) var releaseDropDB: Double?
@@ -1141,7 +1157,7 @@ public final class KeystrokeDetector {
         // also a press carries the press's sound: it must be nearer the level of a press than of a
         // release (louder than its own press less half the usual drop), or a second sound after a
         // release — a speech sound, a key's rattle — would make every such release a press.
-        var lastPress = -1, lastRelease = -1
+        var lastPress = -1, lastRelease = -1, landedOn: [Int] = []
         func alsoPressed(_ release: Int) -> Bool {
             guard settings.pressesOnReleasesLevelGate, let drop = releaseDrop, let spread = releaseDropSpread, drop < -spread,
                   lastPress >= 0 else { return true }
@@ -1152,7 +1168,7 @@ public final class KeystrokeDetector {
             if evidence[index] <= 0 { return press(index, releaseHeard: false) }
             guard settings.pressesOnReleases, lastRelease >= 0, lastRelease == index - 1 || lastRelease == index - 2,
                   let score = pairScore(lastRelease, index), score > 0, alsoPressed(lastRelease) else { return }
-            press(lastRelease, releaseHeard: true, onRelease: true)
+            landedOn.append(lastRelease)
         }
         var index = 0
         while index < n {
@@ -1165,6 +1181,17 @@ public final class KeystrokeDetector {
                 lone(index)
             }
             index += releaseAt[index] + 1
+        }
+        // Releases that were presses too, as far as this typist's flight times make that likely.
+        let window = Double(minimumGap) * hopSeconds
+        let flights = zip(decoded, decoded.dropFirst()).map { times[$1.press] - times[$0.release] }
+        let first = flights.filter { $0 >= window && $0 < 2 * window }.count, second = flights.filter { $0 >= 2 * window && $0 < 3 * window }.count
+        let landings = Double(max(0, 2 * first - second))
+        expectedLandings = landings
+        landingCandidates = landedOn.count
+        if !settings.pressesOnReleasesByFlightTimes || 2 * landings >= Double(landedOn.count) {
+            for release in landedOn { press(release, releaseHeard: true, onRelease: true) }
+            presses.sort { $0.time_s < $1.time_s }
         }
         // Faint onsets that sound like a press on their own: not release-shaped, apart from the
         // onsets decoded (no nearer one than a release follows its press, nor at an echo delay
