@@ -143,6 +143,11 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     public var faintTestShare: Double = 0.5
     public var faintPressTests = LonePressTests(typicality: 0.4, loudShare: 0.5, loudTypicality: 0.05, jointShare: 0.05,
                                                impulsiveness: 0.7, impulsiveLoudness: 0.05)
+    /// A faint onset after a press heard without its release, as far after it as this typist's
+    /// releases follow their presses (the decoding would pair them), is that press's release —
+    /// quieter than its press, as releases are — not a press of its own. `false`: judged on its
+    /// own.
+    public var faintReleasesOfLonePresses = true
     /// A quiet press under speech stands out of what sounded before it in some shape bands only
     /// (by `typicalityObservedRiseDB`, power at its peak over the power before it); in the
     /// others its shape is the speech's. Its typicality (``Keystroke/typicality``) is measured
@@ -1010,12 +1015,15 @@ public final class KeystrokeDetector {
             let outliers = settings.levelPairOutliers
             return min(0, log(((1 - outliers) * density(difference - model.mean, model.spread) + outliers * unrelated) / unrelated))
         }
-        func pairScore(_ i: Int, _ j: Int) -> Double? {
-            guard j < n else { return nil }
-            let gap = times[j] - times[i]
+        // How well a press and a click `gap` seconds after it fit as a pair by timing alone.
+        func timingScore(_ gap: Double) -> Double? {
             guard gap >= releaseMin && gap <= releaseMax else { return nil }
             let z = (gap - dwell) / spread
-            return pairBonus - 0.5 * z * z + levelTerm(i, j)
+            return pairBonus - 0.5 * z * z
+        }
+        func pairScore(_ i: Int, _ j: Int) -> Double? {
+            guard j < n, let timing = timingScore(times[j] - times[i]) else { return nil }
+            return timing + levelTerm(i, j)
         }
         // Each onset is a press, a release (of the press before it, or of the one before that
         // when another sound — speech, a mouse — falls in between), or a sound of its own.
@@ -1157,7 +1165,7 @@ public final class KeystrokeDetector {
         // also a press carries the press's sound: it must be nearer the level of a press than of a
         // release (louder than its own press less half the usual drop), or a second sound after a
         // release — a speech sound, a key's rattle — would make every such release a press.
-        var lastPress = -1, lastRelease = -1, landedOn: [Int] = []
+        var lastPress = -1, lastRelease = -1, landedOn: [Int] = [], lonePresses = Set<Int>()
         func alsoPressed(_ release: Int) -> Bool {
             guard settings.pressesOnReleasesLevelGate, let drop = releaseDrop, let spread = releaseDropSpread, drop < -spread,
                   lastPress >= 0 else { return true }
@@ -1165,7 +1173,10 @@ public final class KeystrokeDetector {
         }
         func lone(_ index: Int) {
             if echoLike[index] { return }
-            if evidence[index] <= 0 { return press(index, releaseHeard: false) }
+            if evidence[index] <= 0 {
+                lonePresses.insert(index)
+                return press(index, releaseHeard: false)
+            }
             guard settings.pressesOnReleases, lastRelease >= 0, lastRelease == index - 1 || lastRelease == index - 2,
                   let score = pairScore(lastRelease, index), score > 0, alsoPressed(lastRelease) else { return }
             landedOn.append(lastRelease)
@@ -1205,6 +1216,8 @@ public final class KeystrokeDetector {
                 let next = indices.partitionIndex { $0 < onset.index }
                 if next < n && indices[next] - onset.index < apart { continue }
                 if next > 0 && (onset.index - indices[next - 1] < apart || isEcho(onset, after: onsets[next - 1], delays)) { continue }
+                if settings.faintReleasesOfLonePresses, next > 0, lonePresses.contains(next - 1),
+                   let score = timingScore(time(onset.index) - times[next - 1]), score > 0 { continue }
                 guard releaseEvidence(onset) <= 0 else { continue }
                 let measured = (typicality: typicalityOf(onset), loudness: loudness(onset))
                 guard settings.faintPressTests.passed(typicality: measured.typicality, loudness: measured.loudness,

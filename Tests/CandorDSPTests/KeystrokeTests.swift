@@ -521,6 +521,33 @@ struct KeystrokeTests {
         #expect(jointAfter.f1 >= before.f1)
     }
 
+    /// A faint onset a dwell time after a press heard without its release is that press's
+    /// release, quieter than the press as releases are — not a press of its own, however much
+    /// it sounds like one. Soft typing under speech through a 16 kHz voice codec, releases 10 dB
+    /// below their presses, the threshold raised so that many releases are faint.
+    @Test("faint onsets: a dwell time after a press heard alone, its release, not a press")
+    func faintReleasesOfLonePresses() throws {
+        let raw = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: 5, releaseGain: 0.3)
+        let samples = try Self.throughOpus(raw.samples, rate: 16000)
+        var strict = KeystrokeSettings()
+        strict.thresholdMADs = 15
+        var off = strict
+        off.faintReleasesOfLonePresses = false
+        func run(_ settings: KeystrokeSettings) throws -> (releases: Int, presses: Int, f1: Double) {
+            let found = try TypingFixture.detect(samples, settings: settings)
+            let faint = found.filter(\.faint).map(\.time_s)
+            let isPress = { (t: Double) in raw.presses.contains { abs($0 - t) <= 0.03 } }
+            return (faint.filter { t in !isPress(t) && raw.releases.contains { abs($0 - t) <= 0.03 } }.count,
+                    faint.filter(isPress).count, TypingFixture.score(found.map(\.time_s), raw.presses).f1)
+        }
+        let on = try run(strict), without = try run(off)
+        print("faint releases reported as presses: \(on.releases) (each judged on its own \(without.releases)); faint presses \(on.presses) (\(without.presses)); F1 \(on.f1) (\(without.f1))")
+        #expect(without.releases >= 10)
+        #expect(2 * on.releases <= without.releases)
+        #expect(on.presses + 3 >= without.presses)
+        #expect(on.f1 > without.f1)
+    }
+
     /// The pairs timing alone decodes teach the press/release discriminant; some are decoded
     /// out of phase, their labels swapped, and the share swapped is measured against the pairs
     /// whose press has no other onset in the 0.2 s before it (they cannot be). On the Model M
