@@ -1200,9 +1200,11 @@ public final class KeystrokeDetector {
         let landings = Double(max(0, 2 * first - second))
         expectedLandings = landings
         landingCandidates = landedOn.count
+        // (Those, and faint presses below, are added out of order.)
+        var unordered = false
         if !settings.pressesOnReleasesByFlightTimes || 2 * landings >= Double(landedOn.count) {
             for release in landedOn { press(release, releaseHeard: true, onRelease: true) }
-            presses.sort { $0.time_s < $1.time_s }
+            unordered = !landedOn.isEmpty
         }
         // Faint onsets that sound like a press on their own: not release-shaped, apart from the
         // onsets decoded (no nearer one than a release follows its press, nor at an echo delay
@@ -1211,7 +1213,6 @@ public final class KeystrokeDetector {
         if model != nil, !faintOnsets.isEmpty {
             let indices = onsets.map(\.index)
             let apart = Int((settings.releaseMinimumSeconds / hopSeconds).rounded())
-            var added = false
             for onset in faintOnsets {
                 let next = indices.partitionIndex { $0 < onset.index }
                 if next < n && indices[next] - onset.index < apart { continue }
@@ -1224,10 +1225,10 @@ public final class KeystrokeDetector {
                                                       impulsiveness: onset.impulsiveness.map(Double.init)) != nil
                 else { continue }
                 press(onset, releaseHeard: false, faint: true, measured: measured)
-                added = true
+                unordered = true
             }
-            if added { presses.sort { $0.time_s < $1.time_s } }
         }
+        if unordered { presses.sort { $0.time_s < $1.time_s } }
         return (presses, decoded.map { onsets[$0.press] })
     }
 }

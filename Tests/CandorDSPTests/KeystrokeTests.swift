@@ -130,22 +130,22 @@ struct KeystrokeTests {
     func fastTyping() throws {
         let mix = try TypingFixture.mix(seconds: 60, speechGain: 0, seed: 3, pressInterval: 0.1...0.25)
         let landing = mix.presses.filter { press in mix.releases.contains { abs($0 - press) < 0.025 } }
-        func run(_ settings: KeystrokeSettings) throws -> (f1: Double, landed: Int) {
-            let found = try TypingFixture.detect(mix.samples, settings: settings).map(\.time_s)
-            return (TypingFixture.score(found, mix.presses).f1, landing.filter { press in found.contains { abs($0 - press) <= 0.03 } }.count)
+        func run(_ settings: KeystrokeSettings) throws -> (f1: Double, landed: Int, detector: KeystrokeDetector) {
+            let detector = try KeystrokeDetector(settings: settings)
+            let found = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+            return (TypingFixture.score(found, mix.presses).f1, landing.filter { press in found.contains { abs($0 - press) <= 0.03 } }.count,
+                    detector)
         }
         let with = try run(.init())
         var settings = KeystrokeSettings()
         settings.pressesOnReleases = false
         let without = try run(settings)
-        let detector = try KeystrokeDetector(settings: .init())
-        _ = TypingFixture.detect(mix.samples, with: detector)
-        let expected = try #require(detector.expectedLandings)
-        print("fast typing: F1 \(with.f1) (without the rule \(without.f1)); presses on a release found \(with.landed) (\(without.landed)) of \(landing.count); landings expected from the flight times \(expected), the rule's candidates \(detector.landingCandidates)")
+        let expected = try #require(with.detector.expectedLandings)
+        print("fast typing: F1 \(with.f1) (without the rule \(without.f1)); presses on a release found \(with.landed) (\(without.landed)) of \(landing.count); landings expected from the flight times \(expected), the rule's candidates \(with.detector.landingCandidates)")
         #expect(landing.count >= 10)
         // The flight times decoded tell how often presses land on releases here.
         #expect(expected >= 0.5 * Double(landing.count) && expected <= 2 * Double(landing.count))
-        #expect(2 * expected >= Double(detector.landingCandidates))
+        #expect(2 * expected >= Double(with.detector.landingCandidates))
         #expect(with.landed > without.landed)
         #expect(with.f1 > without.f1)
         // 0.89 here with the 2–20 kHz onset band (0.90 with 2–12 kHz; the benchmark's fast-typing
