@@ -39,7 +39,15 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     suppression, automatic gain control; the webrtc-noise-gain package from PyPI, installed on
     first use), then Opus at 24 kb/s;
   - the Model M and the eight real keyboards under the LibriVox speech as a meeting recording
-    is stored: AAC-LC at 64 kb/s in MP4 (FFmpeg's native encoder).
+    is stored: AAC-LC at 64 kb/s in MP4 (FFmpeg's native encoder);
+  - five more real keyboards (`stroke-…` cases: SteelSeries Apex Pro TKL, Banana Split, Cherry
+    MX Speed Silver, NK Cream and Telios V2 switches), whose keyboardsounds profiles hold each
+    key's whole stroke in one recording (press, then release: the dwell time is the recorded
+    typist's own), in five of those conditions: under the LibriVox speech, through the 16 kHz
+    voice mode, keys through that voice mode with the full-band speech after, WebRTC, AAC.
+    They were added in session 20 and measured before anything was changed for them; every
+    key of a profile is struck equally often (a profile's quiet stabilised keys — caps lock,
+    tab — as often as its letters).
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -71,6 +79,10 @@ KEYBOARDSOUNDS = "keyboardsounds==6.4.3"
 WEBRTC_APM = "webrtc-noise-gain==1.3.0"
 REAL_KEYBOARDS = ["alpaca", "gateron-black-ink", "gateron-red-ink", "holy-panda", "logitech-g915-tkl-brown",
                   "mx-black", "mx-blue", "mx-brown"]
+# Profiles recorded a whole stroke at a time (press, then release, in one recording: the dwell
+# time is the typist's own), added in session 20 and measured before anything was changed for
+# them. (The package's other profiles are a typewriter, a mouse and two synthetic UI sounds.)
+STROKE_KEYBOARDS = ["apex-pro-tkl-v2", "banana-split", "mx-speed-silver", "nk-cream", "telios-v2"]
 
 
 def keyboardsounds_profiles():
@@ -100,6 +112,29 @@ def profile_keys(name, reference_peak):
     keys = [(load(os.path.join(folder, p)), load(os.path.join(folder, r))) for p, r in pairs]
     scale = reference_peak / numpy.median([numpy.abs(p).max() for p, _ in keys])
     return [(p * scale, r * scale) for p, r in keys]
+
+
+def stroke_keys(name, reference_peak):
+    """Whole-stroke recordings (press and release in one) of one keyboardsounds profile, each as
+    (stroke, None), scaled so that the median peak of their presses — the first click: the
+    first 2 ms within 12 dB of the recording's loudest, and the 15 ms from there — is
+    `reference_peak`."""
+    folder = os.path.join(keyboardsounds_profiles(), name)
+    strokes = [load(path) for path in sorted(glob.glob(os.path.join(folder, "*.wav")))]
+    scale = reference_peak / numpy.median([numpy.abs(s[first_click(s):first_click(s) + int(0.015 * RATE)]).max()
+                                           for s in strokes])
+    return [(s * scale, None) for s in strokes]
+
+
+def first_click(x):
+    """Where a whole stroke's first click (the press) starts: the first sample above 0.2 × that
+    click's peak, the click being the first 2 ms block within 12 dB of the loudest."""
+    block = int(0.002 * RATE)
+    levels = numpy.array([numpy.sqrt(numpy.mean(x[i:i + block] ** 2)) for i in range(0, len(x) - block + 1, block)])
+    first = int(numpy.argmax(levels >= levels.max() * 10 ** (-12 / 20))) * block
+    start = max(0, first - block)
+    peak = numpy.abs(x[start:first + 2 * block]).max()
+    return start + int(numpy.argmax(numpy.abs(x[start:]) > 0.2 * peak))
 
 
 def load(path):
@@ -171,6 +206,8 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     keys = [(load(p), load(p.replace("-0.wav", "-1.wav"))) for p in presses[:60]]
     if "profile" in keyboard:
         keys = profile_keys(keyboard["profile"], float(numpy.median([numpy.abs(p).max() for p, _ in keys])))
+    elif "strokes" in keyboard:
+        keys = stroke_keys(keyboard["strokes"], float(numpy.median([numpy.abs(p).max() for p, _ in keys])))
     if "lowpass_hz" in keyboard:
         import scipy.signal  # librosa's dependency
         sos = scipy.signal.butter(4, keyboard["lowpass_hz"], "low", fs=RATE, output="sos")
@@ -186,11 +223,14 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
                 break
             press, release = keys[rng.integers(len(keys))]
             gain = key_gain * 10 ** (rng.uniform(-12, 0) / 20)
-            start = int(t * RATE) - onset(press)
+            start = int(t * RATE) - (onset(press) if release is not None else first_click(press))
+            if start < 0:
+                press, start = press[-start:], 0
             out[start:start + len(press)] += press[: len(out) - start] * gain
             truth.append(t)
-            r = int((t + rng.uniform(0.06, 0.13)) * RATE) - onset(release)
-            out[r:r + len(release)] += release[: len(out) - r] * gain * release_gain
+            if release is not None:  # (a whole stroke holds its release)
+                r = int((t + rng.uniform(0.06, 0.13)) * RATE) - onset(release)
+                out[r:r + len(release)] += release[: len(out) - r] * gain * release_gain
             t += rng.uniform(*interval)
         t += rng.uniform(1, 3)
     if "reverb_rt60_s" in keyboard:
@@ -342,6 +382,14 @@ def main():
     # …and as a meeting recording is stored: AAC in MP4.
     cases += [("under-speech-aac", True, "aac", False, None)]
     cases += [(f"real-{profile}-aac", True, "aac", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
+    # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
+    for profile in STROKE_KEYBOARDS:
+        cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
+                  (f"stroke-{profile}-wideband", True, "wideband", False, {"strokes": profile}),
+                  (f"stroke-{profile}-coded-keys-full-band-speech", "full-band", None, False,
+                   {"strokes": profile, "keys_codec": "wideband"}),
+                  (f"stroke-{profile}-webrtc", True, "webrtc", False, {"strokes": profile}),
+                  (f"stroke-{profile}-aac", True, "aac", False, {"strokes": profile})]
     if options.cases:
         wanted = options.cases.split(",")
         unknown = set(wanted) - {case[0] for case in cases}
