@@ -47,7 +47,10 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     voice mode, keys through that voice mode with the full-band speech after, WebRTC, AAC.
     They were added in session 20 and measured before anything was changed for them; every
     key of a profile is struck equally often (a profile's quiet stabilised keys — caps lock,
-    tab — as often as its letters).
+    tab — as often as its letters);
+  - mouse clicks (a probe): the Model M under the LibriVox speech, and through the 16 kHz voice
+    mode, with a real mouse's button clicks (keyboardsounds' Logitech G502 X profile) in the
+    pauses between bursts, at the keys' levels; the clicks are not in the truth.
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -135,6 +138,16 @@ def first_click(x):
     start = max(0, first - block)
     peak = numpy.abs(x[start:first + 2 * block]).max()
     return start + int(numpy.argmax(numpy.abs(x[start:]) > 0.2 * peak))
+
+
+def mouse_clicks(reference_peak):
+    """A real mouse's button clicks (the keyboardsounds package's Logitech G502 X profile), each
+    as (down, up), scaled so that their median peak is `reference_peak`."""
+    folder = os.path.join(keyboardsounds_profiles(), "g502x-wireless")
+    clicks = [(load(os.path.join(folder, f"{b}_down.wav")), load(os.path.join(folder, f"{b}_up.wav")))
+              for b in ("primary", "secondary")]
+    scale = reference_peak / numpy.median([numpy.abs(x).max() for c in clicks for x in c])
+    return [(d * scale, u * scale) for d, u in clicks]
 
 
 def load(path):
@@ -233,6 +246,24 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
                 out[r:r + len(release)] += release[: len(out) - r] * gain * release_gain
             t += rng.uniform(*interval)
         t += rng.uniform(1, 3)
+    if keyboard.get("mouse"):
+        # Mouse clicks between the bursts of typing (clicking into the editor, selecting):
+        # one or two in each pause of a second or more, at least 0.3 s from any key, the left
+        # button three times in four, button up 60–150 ms after down, at the keys' levels. Not
+        # key presses: not in the truth. (Their own random stream: the keys are those of the
+        # case without them.)
+        mouse_rng = numpy.random.default_rng(seed + 3000)
+        clicks = mouse_clicks(float(numpy.median([numpy.abs(p).max() for p, _ in keys])))
+        for before, after in zip(truth, truth[1:]):
+            if after - before < 1:
+                continue
+            for _ in range(mouse_rng.integers(1, 3)):
+                down, up = clicks[0 if mouse_rng.random() < 0.75 else 1]
+                at = mouse_rng.uniform(before + 0.3, after - 0.45)
+                gain = key_gain * 10 ** (mouse_rng.uniform(-12, 0) / 20)
+                for sound, when in ((down, at), (up, at + mouse_rng.uniform(0.06, 0.15))):
+                    i = int(when * RATE)
+                    out[i:i + len(sound)] += sound[: len(out) - i] * gain
     if "reverb_rt60_s" in keyboard:
         # A room's impulse response: the direct sound, then an exponentially decaying noise tail
         # (60 dB in rt60) from 3 ms on, `reverb_drr_db` below the direct sound in energy.
@@ -382,6 +413,9 @@ def main():
     # …and as a meeting recording is stored: AAC in MP4.
     cases += [("under-speech-aac", True, "aac", False, None)]
     cases += [(f"real-{profile}-aac", True, "aac", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
+    # Mouse clicks between the bursts (the Model M under speech, and through the meeting codec).
+    cases += [("mouse-clicks-under-speech", True, None, False, {"mouse": True}),
+              ("mouse-clicks-under-speech-wideband", True, "wideband", False, {"mouse": True})]
     # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
     for profile in STROKE_KEYBOARDS:
         cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
