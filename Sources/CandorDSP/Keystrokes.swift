@@ -148,6 +148,23 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// quieter than its press, as releases are — not a press of its own. `false`: judged on its
     /// own.
     public var faintReleasesOfLonePresses = true
+    /// A press heard without its release (a lone or a faint onset) often still leaves a trace of
+    /// it: a peak of the onset function a dwell time later (within two spreads), too low to be
+    /// an onset. Where that place holds a higher peak than the same place before the onset (where
+    /// a release's own press would be), it counts for a press, by how much more often that is so
+    /// for this recording's lone onsets whose shape leaves no doubt (release evidence below −1:
+    /// presses) than for those whose shape says release (above 1), as a log likelihood ratio
+    /// (rule of succession for both shares; never for a release). A higher peak *before* is not
+    /// counted the other way: the previous key's release lands there about as often (flight
+    /// times are of the order of dwell times), and counting it cost more presses than it saved
+    /// (`bench/README.md`, step 26). `false`: the shape alone.
+    public var lonePartnerEvidence = true
+    /// How many examples' worth each of the two shares is drawn towards their pooled share.
+    public var partnerPriorCount: Double = 10
+    /// How many lone onsets of each kind must be sure for the evidence to count at all (a few
+    /// say little: on three one-minute test recordings with two to four sure presses each, the
+    /// evidence unshrunk made 19 false presses for 5 true ones).
+    public var partnerMinimumSure: Int = 10
     /// A quiet press under speech stands out of what sounded before it in some shape bands only
     /// (by `typicalityObservedRiseDB`, power at its peak over the power before it); in the
     /// others its shape is the speech's. Its typicality (``Keystroke/typicality``) is measured
@@ -309,6 +326,12 @@ public final class KeystrokeDetector {
     private let firstFrame_s: Double
     /// One onset band (`bandLowHz` up to a top, ``KeystrokeSettings/narrowerBandTopsHz``): its
     /// per-frame measurements and the onsets found in it.
+    /// A peak of the onset function: its frame, and its height over the onset threshold there.
+    struct Peak {
+        var index: Int32
+        var height: Float
+    }
+
     private struct Track {
         /// Its top (Hz), and how many of the full band's bins it holds (the lowest ones).
         let top_Hz: Double
@@ -324,6 +347,28 @@ public final class KeystrokeDetector {
         var decayFraction: [Float] = []
         /// Onsets found so far (12 shape values and a level each: a few MB for hours of speech transients).
         var candidates: [Candidate] = []
+        /// Peaks of the onset function above 0.3 of the faint threshold, with their height over
+        /// the threshold (``KeystrokeSettings/lonePartnerEvidence``), in order; those before
+        /// `peaksKept` are near an onset and stay.
+        var peaks: [Peak] = []
+        var peaksKept = 0
+
+        /// Drops the peaks before frame `boundary` (no onset found later can be within `reach`
+        /// frames of them) that are farther than `reach` frames from every onset found.
+        mutating func prunePeaks(before boundary: Int, reach: Int) {
+            var write = peaksKept, read = peaksKept
+            while read < peaks.count && Int(peaks[read].index) < boundary {
+                let frame = Int(peaks[read].index)
+                let nearest = candidates.partitionIndex { $0.index < frame - reach }
+                if nearest < candidates.count && candidates[nearest].index <= frame + reach {
+                    peaks[write] = peaks[read]
+                    write += 1
+                }
+                read += 1
+            }
+            if write < read { peaks.removeSubrange(write..<read) }
+            peaksKept = write
+        }
 
         mutating func forget(_ frames: Int) {
             flux.removeFirst(frames)
@@ -381,6 +426,10 @@ public final class KeystrokeDetector {
     /// likely, and how many releases the rule would take for presses too
     /// (``KeystrokeSettings/pressesOnReleasesByFlightTimes``).
     public private(set) var expectedLandings: Double?
+    /// After `finish()`: the evidence (log ratio, release over press; 0 or below) a lone or faint
+    /// onset's higher trace a dwell time later counted for
+    /// (``KeystrokeSettings/lonePartnerEvidence``).
+    public private(set) var partnerAfterEvidence: Double?
     public private(set) var landingCandidates = 0
     /// After `finish()`: how much louder (dB, usually negative) this keyboard's releases are than
     /// its presses (median over the pairs heard), or `nil` with too few pairs.
@@ -693,14 +742,24 @@ public final class KeystrokeDetector {
         guard count > 4 else { return }
         let lastBlock = final ? (count + blockFrames - 1) / blockFrames : toBlock
         guard lastBlock > searchedBlock else { return }
-        for t in tracks.indices { tracks[t].candidates += search(tracks[t], index: t, toBlock: lastBlock) }
+        for t in tracks.indices {
+            let found = search(tracks[t], index: t, toBlock: lastBlock)
+            tracks[t].candidates += found.candidates
+            tracks[t].peaks += found.peaks
+            // A lone onset's partner is looked for within a dwell time and two spreads of it: at
+            // most the longest dwell time, and twice the largest spread the dwell times decoded
+            // between `releaseMinimumSeconds` and `releaseMaximumSeconds` can have.
+            let reach = Int(((settings.releaseMaximumSeconds + 2 * 1.4826 * (settings.releaseMaximumSeconds - settings.releaseMinimumSeconds)) / hopSeconds).rounded(.up)) + 2
+            tracks[t].prunePeaks(before: lastBlock * blockFrames - reach, reach: reach)
+        }
         searchedBlock = lastBlock
     }
 
-    /// The candidate onsets of blocks `searchedBlock..<lastBlock` in one band.
-    private func search(_ track: Track, index trackIndex: Int, toBlock lastBlock: Int) -> [Candidate] {
+    /// The candidate onsets of blocks `searchedBlock..<lastBlock` in one band, and the onset
+    /// function's peaks there (``Track/peaks``).
+    private func search(_ track: Track, index trackIndex: Int, toBlock lastBlock: Int) -> (candidates: [Candidate], peaks: [Peak]) {
         let count = self.count
-        var candidates: [Candidate] = []
+        var candidates: [Candidate] = [], peaks: [Peak] = []
         let flux = track.flux, bandDB = track.bandDB, lowDB = self.lowDB, riseFraction = track.riseFraction, base = self.base
         let decayFraction = track.decayFraction
         @inline(__always) func fallenBack(_ i: Int) -> Float { i - base < decayFraction.count ? decayFraction[i - base] : 0 }
@@ -727,6 +786,9 @@ public final class KeystrokeDetector {
             for i in first..<end {
                 guard f(i) >= f(i - 1), f(i) > f(i + 1) || (f(i) == f(i + 1)) else { continue }
                 let block = i / blockFrames - searchedBlock
+                if settings.lonePartnerEvidence, f(i) > 0.3 * faintThresholds[block] {
+                    peaks.append(Peak(index: Int32(clamping: i), height: f(i) / thresholds[block]))
+                }
                 // (Onsets between the two thresholds are faint: see `faint` below.)
                 guard f(i) > faintThresholds[block] else { continue }
                 // Impulsive: the band level jumps within a few ms, well above the floor.
@@ -790,7 +852,7 @@ public final class KeystrokeDetector {
                                             bandRise: click.rise, bandAdded: click.added))
             }
         }
-        return candidates
+        return (candidates, peaks)
     }
 
     /// What sounded just before a click at frame `i` (the frames before its rise began): the
@@ -893,7 +955,7 @@ public final class KeystrokeDetector {
     public func finish() -> [Keystroke] {
         search(toBlock: 0, final: true)
         var chosen = tracks.count - 1
-        var (presses, paired) = label(tracks[chosen].candidates)
+        var (presses, paired) = label(tracks[chosen].candidates, peaks: tracks[chosen].peaks)
         // Where do the clicks heard with their releases rise? The narrowest band reaching that.
         if paired.count >= max(settings.shapeModelMinimumPairs, 1), !riseBands.isEmpty {
             let rises = riseBands.indices.map { k in Self.medianAndSpread(paired.map { $0.bandRise[k] }).median }
@@ -932,15 +994,30 @@ public final class KeystrokeDetector {
             }
             if narrowest < chosen || below < shapeBands.count || aboveClickBandCount > 0 {
                 chosen = narrowest
-                (presses, paired) = label(candidates.map { $0.restricted(toShapeBands: below) })
+                (presses, paired) = label(candidates.map { $0.restricted(toShapeBands: below) }, peaks: tracks[narrowest].peaks)
             }
         }
         onsetBandTop_Hz = tracks[chosen].top_Hz
         return presses
     }
 
+    /// The evidence (log likelihood ratio, release over press) that a higher onset-function peak
+    /// a dwell time after a lone onset than before it gives, from how often that is so for the
+    /// lone onsets surely presses (`presses`) and surely not (`others`): each share drawn towards
+    /// their pooled share (rule of succession) by `priorCount` examples' worth; 0 with fewer
+    /// than `minimumSure` of either, and never above 0 (it only ever counts for a press).
+    static func partnerAfterEvidence(presses: (after: Int, all: Int), others: (after: Int, all: Int), priorCount: Double,
+                                     minimumSure: Int) -> Double {
+        guard presses.all >= max(minimumSure, 1), others.all >= max(minimumSure, 1) else { return 0 }
+        let pooled = Double(presses.after + others.after + 1) / Double(presses.all + others.all + 2)
+        let pressAfter = (Double(presses.after) + priorCount * pooled) / (Double(presses.all) + priorCount)
+        let otherAfter = (Double(others.after) + priorCount * pooled) / (Double(others.all) + priorCount)
+        return min(0, log(otherAfter / pressAfter))
+    }
+
     /// Labels one band's onsets: the presses, and the onsets decoded as presses with their releases.
-    private func label(_ candidates: [Candidate]) -> (presses: [Keystroke], paired: [Candidate]) {
+    /// `peaks`: that band's onset-function peaks (``Track/peaks``).
+    private func label(_ candidates: [Candidate], peaks: [Peak]) -> (presses: [Keystroke], paired: [Candidate]) {
         let time = { (i: Int) in self.firstFrame_s + Double(i) * self.hopSeconds }
         // One onset per `minimumInterOnsetSeconds`, keeping the strongest; the faint ones apart.
         let minimumGap = Int(settings.minimumInterOnsetSeconds / hopSeconds)
@@ -1165,6 +1242,45 @@ public final class KeystrokeDetector {
         // also a press carries the press's sound: it must be nearer the level of a press than of a
         // release (louder than its own press less half the usual drop), or a second sound after a
         // release — a speech sound, a key's rattle — would make every such release a press.
+        // Where a lone onset's partner would be — its release a dwell time after it, or its
+        // press a dwell time before it (within two spreads, at least one onset away) — the
+        // higher peak of the onset function: +1 after, −1 before, 0 neither
+        // (`lonePartnerEvidence`).
+        func highestPeak(from lo: Double, to hi: Double) -> Float {
+            let first = peaks.partitionIndex { Int($0.index) < Int((lo / hopSeconds).rounded(.up)) }
+            var highest: Float = 0
+            for k in first..<peaks.count {
+                guard Double(peaks[k].index) * hopSeconds <= hi else { break }
+                highest = max(highest, peaks[k].height)
+            }
+            return highest
+        }
+        var partnerSide = [Int](repeating: 0, count: n)
+        var isRelease = [Bool](repeating: false, count: n)
+        for i in 0..<n where releaseAt[i] > 0 { isRelease[i + releaseAt[i]] = true }
+        let reach = 2 * spread, nearest = Double(minimumGap) * hopSeconds
+        func side(_ onset: Candidate) -> Int {
+            let at = Double(onset.index) * hopSeconds
+            let after = highestPeak(from: at + max(dwell - reach, nearest), to: at + dwell + reach)
+            let before = highestPeak(from: at - dwell - reach, to: at - max(dwell - reach, nearest))
+            return after > before ? 1 : (before > after ? -1 : 0)
+        }
+        if settings.lonePartnerEvidence {
+            for i in 0..<n where releaseAt[i] == 0 && !isRelease[i] && !echoLike[i] { partnerSide[i] = side(onsets[i]) }
+        }
+        // How often the higher peak is after the lone onsets that are surely presses, and after
+        // those surely not (in the outer half of the evidence the discriminant can give either
+        // way): the evidence of a higher peak after, counted only for a press.
+        let sureEvidence = model.map { log((1 - $0.confusion) / $0.confusion) / 2 } ?? .infinity
+        var surePresses = (after: 0, all: 0), sureOthers = (after: 0, all: 0)
+        for i in 0..<n where partnerSide[i] != 0 {
+            if evidence[i] <= -sureEvidence { surePresses.all += 1; if partnerSide[i] > 0 { surePresses.after += 1 } }
+            if evidence[i] >= sureEvidence { sureOthers.all += 1; if partnerSide[i] > 0 { sureOthers.after += 1 } }
+        }
+        let afterEvidence = Self.partnerAfterEvidence(presses: surePresses, others: sureOthers, priorCount: settings.partnerPriorCount,
+                                                      minimumSure: settings.partnerMinimumSure)
+        partnerAfterEvidence = afterEvidence
+        func partnerEvidence(_ i: Int) -> Double { partnerSide[i] > 0 ? afterEvidence : 0 }
         var lastPress = -1, lastRelease = -1, landedOn: [Int] = [], lonePresses = Set<Int>()
         func alsoPressed(_ release: Int) -> Bool {
             guard settings.pressesOnReleasesLevelGate, let drop = releaseDrop, let spread = releaseDropSpread, drop < -spread,
@@ -1173,7 +1289,7 @@ public final class KeystrokeDetector {
         }
         func lone(_ index: Int) {
             if echoLike[index] { return }
-            if evidence[index] <= 0 {
+            if evidence[index] + partnerEvidence(index) <= 0 {
                 lonePresses.insert(index)
                 return press(index, releaseHeard: false)
             }
@@ -1219,7 +1335,7 @@ public final class KeystrokeDetector {
                 if next > 0 && (onset.index - indices[next - 1] < apart || isEcho(onset, after: onsets[next - 1], delays)) { continue }
                 if settings.faintReleasesOfLonePresses, next > 0, lonePresses.contains(next - 1),
                    let score = timingScore(time(onset.index) - times[next - 1]), score > 0 { continue }
-                guard releaseEvidence(onset) <= 0 else { continue }
+                guard releaseEvidence(onset) + (settings.lonePartnerEvidence && side(onset) > 0 ? afterEvidence : 0) <= 0 else { continue }
                 let measured = (typicality: typicalityOf(onset), loudness: loudness(onset))
                 guard settings.faintPressTests.passed(typicality: measured.typicality, loudness: measured.loudness,
                                                       impulsiveness: onset.impulsiveness.map(Double.init)) != nil

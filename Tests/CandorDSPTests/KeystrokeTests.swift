@@ -548,6 +548,59 @@ struct KeystrokeTests {
         #expect(on.f1 > without.f1)
     }
 
+    /// The evidence a lone onset's higher trace a dwell time after it gives: from how often the
+    /// recording's sure presses and sure other lone sounds show it, shrunk towards no
+    /// difference, never for a release, and nothing from too few.
+    @Test("partner evidence: calibrated on the sure lone onsets, shrunk, one-sided")
+    func partnerAfterEvidenceCalibration() {
+        let evidence = { (presses: (after: Int, all: Int), others: (after: Int, all: Int)) in
+            KeystrokeDetector.partnerAfterEvidence(presses: presses, others: others, priorCount: 10, minimumSure: 10)
+        }
+        // Too few sure presses or others: nothing.
+        #expect(evidence((3, 3), (0, 40)) == 0)
+        #expect(evidence((30, 40), (0, 9)) == 0)
+        // No difference: nothing; presses showing it less often: nothing either (one-sided).
+        #expect(abs(evidence((20, 40), (20, 40))) < 1e-12)
+        #expect(evidence((10, 40), (30, 40)) == 0)
+        // Presses showing it more often: for a press, less than the raw ratio says, nearer it
+        // with more examples.
+        let few = evidence((15, 20), (8, 20)), many = evidence((150, 200), (80, 200))
+        let raw = log(0.4 / 0.75)
+        #expect(few < 0 && few > raw)
+        #expect(many < few && many > raw)
+        #expect(abs(many - raw) < 0.1)
+    }
+
+    /// Where a recording's sure lone presses show their release's trace a dwell time later more
+    /// often than its release-shaped lone sounds (a peak of the onset function too low to be an
+    /// onset), a lone press whose shape leaves it in doubt counts for its trace: four minutes of
+    /// soft typing under speech (keys −24…0 dB, releases 6 dB below their presses). On one-minute
+    /// recordings with too few sure lone onsets the labelling is left as the shape gives it.
+    @Test("lone presses in doubt: the trace of their release a dwell time later speaks for them")
+    func lonePartnerEvidence() throws {
+        var off = KeystrokeSettings()
+        off.lonePartnerEvidence = false
+        let mix = try TypingFixture.mix(seconds: 240, speechGain: 1, keyGainDB: -24...0, seed: 3, releaseGain: 0.5)
+        let detector = try KeystrokeDetector(settings: .init())
+        let a = try TypingFixture.detect(mix.samples, settings: off).map(\.time_s)
+        let b = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+        let (scoreA, scoreB) = (TypingFixture.score(a, mix.presses), TypingFixture.score(b, mix.presses))
+        let (hitsA, hitsB) = ((scoreA.recall * Double(mix.presses.count)).rounded(), (scoreB.recall * Double(mix.presses.count)).rounded())
+        print("soft typing under speech, 4 min: evidence \(detector.partnerAfterEvidence ?? .nan), presses found \(hitsA) → \(hitsB) of \(mix.presses.count), F1 \(scoreA.f1) → \(scoreB.f1)")
+        #expect((detector.partnerAfterEvidence ?? 0) < 0)
+        #expect(hitsB >= hitsA + 5)
+        #expect(scoreB.f1 >= scoreA.f1)
+        for seed in [3, 5, 9] as [UInt64] {
+            let short = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: seed, releaseGain: 0.3)
+            let samples = try Self.throughOpus(short.samples, rate: 16000)
+            let shortDetector = try KeystrokeDetector(settings: .init())
+            let with = TypingFixture.detect(samples, with: shortDetector).map(\.time_s)
+            let without = try TypingFixture.detect(samples, settings: off).map(\.time_s)
+            #expect(shortDetector.partnerAfterEvidence == 0, "seed \(seed)")
+            #expect(with == without, "seed \(seed)")
+        }
+    }
+
     /// The pairs timing alone decodes teach the press/release discriminant; some are decoded
     /// out of phase, their labels swapped, and the share swapped is measured against the pairs
     /// whose press has no other onset in the 0.2 s before it (they cannot be). On the Model M
