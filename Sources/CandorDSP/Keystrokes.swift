@@ -152,9 +152,11 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// it: a peak of the onset function a dwell time later (within two spreads), too low to be
     /// an onset. Where that place holds a higher peak than the same place before the onset (where
     /// a release's own press would be), it counts for a press, by how much more often that is so
-    /// for this recording's lone onsets whose shape leaves no doubt (release evidence below −1:
-    /// presses) than for those whose shape says release (above 1), as a log likelihood ratio
-    /// (rule of succession for both shares; never for a release). A higher peak *before* is not
+    /// for this recording's lone onsets whose shape leaves no doubt (release evidence in the outer
+    /// half of what the discriminant can give: presses) than for those whose shape says release
+    /// (the outer half the other way), as a log likelihood ratio — both shares drawn towards
+    /// their pooled share (`partnerPriorCount`), nothing with too few sure onsets
+    /// (`partnerMinimumSure`), never for a release. A higher peak *before* is not
     /// counted the other way: the previous key's release lands there about as often (flight
     /// times are of the order of dwell times), and counting it cost more presses than it saved
     /// (`bench/README.md`, step 26). `false`: the shape alone.
@@ -324,14 +326,14 @@ public final class KeystrokeDetector {
     private let lowBins: Range<Int>
     private let hopSeconds: Double
     private let firstFrame_s: Double
-    /// One onset band (`bandLowHz` up to a top, ``KeystrokeSettings/narrowerBandTopsHz``): its
-    /// per-frame measurements and the onsets found in it.
     /// A peak of the onset function: its frame, and its height over the onset threshold there.
     struct Peak {
         var index: Int32
         var height: Float
     }
 
+    /// One onset band (`bandLowHz` up to a top, ``KeystrokeSettings/narrowerBandTopsHz``): its
+    /// per-frame measurements and the onsets found in it.
     private struct Track {
         /// Its top (Hz), and how many of the full band's bins it holds (the lowest ones).
         let top_Hz: Double
@@ -1235,13 +1237,6 @@ public final class KeystrokeDetector {
                                      loudness: measured.map { $0.loudness } ?? loudness(onset),
                                      impulsiveness: onset.impulsiveness.map(Double.init), pressedOnRelease: onRelease, faint: faint))
         }
-        // A lone onset shaped like a release is the release of a press that was not heard —
-        // or, one dwell time after a release, the release of a press that landed on that
-        // release (fast typing: one onset, two events), which is then reported too.
-        // On a keyboard whose releases are clearly quieter than its presses, a release that was
-        // also a press carries the press's sound: it must be nearer the level of a press than of a
-        // release (louder than its own press less half the usual drop), or a second sound after a
-        // release — a speech sound, a key's rattle — would make every such release a press.
         // Where a lone onset's partner would be — its release a dwell time after it, or its
         // press a dwell time before it (within two spreads, at least one onset away) — the
         // higher peak of the onset function: +1 after, −1 before, 0 neither
@@ -1281,6 +1276,13 @@ public final class KeystrokeDetector {
                                                       minimumSure: settings.partnerMinimumSure)
         partnerAfterEvidence = afterEvidence
         func partnerEvidence(_ i: Int) -> Double { partnerSide[i] > 0 ? afterEvidence : 0 }
+        // A lone onset shaped like a release is the release of a press that was not heard —
+        // or, one dwell time after a release, the release of a press that landed on that
+        // release (fast typing: one onset, two events), which is then reported too.
+        // On a keyboard whose releases are clearly quieter than its presses, a release that was
+        // also a press carries the press's sound: it must be nearer the level of a press than of a
+        // release (louder than its own press less half the usual drop), or a second sound after a
+        // release — a speech sound, a key's rattle — would make every such release a press.
         var lastPress = -1, lastRelease = -1, landedOn: [Int] = [], lonePresses = Set<Int>()
         func alsoPressed(_ release: Int) -> Bool {
             guard settings.pressesOnReleasesLevelGate, let drop = releaseDrop, let spread = releaseDropSpread, drop < -spread,
