@@ -124,8 +124,8 @@ def stroke_keys(name, reference_peak):
     `reference_peak`."""
     folder = os.path.join(keyboardsounds_profiles(), name)
     strokes = [load(path) for path in sorted(glob.glob(os.path.join(folder, "*.wav")))]
-    scale = reference_peak / numpy.median([numpy.abs(s[first_click(s):first_click(s) + int(0.015 * RATE)]).max()
-                                           for s in strokes])
+    clicks = [first_click(s) for s in strokes]
+    scale = reference_peak / numpy.median([numpy.abs(s[c:c + int(0.015 * RATE)]).max() for s, c in zip(strokes, clicks)])
     return [(s * scale, None) for s in strokes]
 
 
@@ -217,10 +217,12 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
         add_speech(out, speech)
     presses = sorted(glob.glob(os.path.join(KEYS, "*-0.wav")))
     keys = [(load(p), load(p.replace("-0.wav", "-1.wav"))) for p in presses[:60]]
+    # Other keyboards (and the mouse) are scaled to the Model M's median press peak.
+    reference_peak = float(numpy.median([numpy.abs(p).max() for p, _ in keys]))
     if "profile" in keyboard:
-        keys = profile_keys(keyboard["profile"], float(numpy.median([numpy.abs(p).max() for p, _ in keys])))
+        keys = profile_keys(keyboard["profile"], reference_peak)
     elif "strokes" in keyboard:
-        keys = stroke_keys(keyboard["strokes"], float(numpy.median([numpy.abs(p).max() for p, _ in keys])))
+        keys = stroke_keys(keyboard["strokes"], reference_peak)
     if "lowpass_hz" in keyboard:
         import scipy.signal  # librosa's dependency
         sos = scipy.signal.butter(4, keyboard["lowpass_hz"], "low", fs=RATE, output="sos")
@@ -253,7 +255,7 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
         # key presses: not in the truth. (Their own random stream: the keys are those of the
         # case without them.)
         mouse_rng = numpy.random.default_rng(seed + 3000)
-        clicks = mouse_clicks(float(numpy.median([numpy.abs(p).max() for p, _ in keys])))
+        clicks = mouse_clicks(reference_peak)
         for before, after in zip(truth, truth[1:]):
             if after - before < 1:
                 continue

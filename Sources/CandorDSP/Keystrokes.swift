@@ -428,11 +428,11 @@ public final class KeystrokeDetector {
     /// likely, and how many releases the rule would take for presses too
     /// (``KeystrokeSettings/pressesOnReleasesByFlightTimes``).
     public private(set) var expectedLandings: Double?
+    public private(set) var landingCandidates = 0
     /// After `finish()`: the evidence (log ratio, release over press; 0 or below) a lone or faint
     /// onset's higher trace a dwell time later counted for
     /// (``KeystrokeSettings/lonePartnerEvidence``).
     public private(set) var partnerAfterEvidence: Double?
-    public private(set) var landingCandidates = 0
     /// After `finish()`: how much louder (dB, usually negative) this keyboard's releases are than
     /// its presses (median over the pairs heard), or `nil` with too few pairs.
     public private(set) var releaseDropDB: Double?
@@ -744,14 +744,14 @@ public final class KeystrokeDetector {
         guard count > 4 else { return }
         let lastBlock = final ? (count + blockFrames - 1) / blockFrames : toBlock
         guard lastBlock > searchedBlock else { return }
+        // A lone onset's partner is looked for within a dwell time and two spreads of it: at most
+        // the longest dwell time, and twice the largest spread the dwell times decoded between
+        // `releaseMinimumSeconds` and `releaseMaximumSeconds` can have.
+        let reach = Int(((settings.releaseMaximumSeconds + 2 * 1.4826 * (settings.releaseMaximumSeconds - settings.releaseMinimumSeconds)) / hopSeconds).rounded(.up)) + 2
         for t in tracks.indices {
             let found = search(tracks[t], index: t, toBlock: lastBlock)
             tracks[t].candidates += found.candidates
             tracks[t].peaks += found.peaks
-            // A lone onset's partner is looked for within a dwell time and two spreads of it: at
-            // most the longest dwell time, and twice the largest spread the dwell times decoded
-            // between `releaseMinimumSeconds` and `releaseMaximumSeconds` can have.
-            let reach = Int(((settings.releaseMaximumSeconds + 2 * 1.4826 * (settings.releaseMaximumSeconds - settings.releaseMinimumSeconds)) / hopSeconds).rounded(.up)) + 2
             tracks[t].prunePeaks(before: lastBlock * blockFrames - reach, reach: reach)
         }
         searchedBlock = lastBlock
@@ -1242,7 +1242,8 @@ public final class KeystrokeDetector {
         // higher peak of the onset function: +1 after, −1 before, 0 neither
         // (`lonePartnerEvidence`).
         func highestPeak(from lo: Double, to hi: Double) -> Float {
-            let first = peaks.partitionIndex { Int($0.index) < Int((lo / hopSeconds).rounded(.up)) }
+            let lowest = Int((lo / hopSeconds).rounded(.up))
+            let first = peaks.partitionIndex { Int($0.index) < lowest }
             var highest: Float = 0
             for k in first..<peaks.count {
                 guard Double(peaks[k].index) * hopSeconds <= hi else { break }
@@ -1251,8 +1252,6 @@ public final class KeystrokeDetector {
             return highest
         }
         var partnerSide = [Int](repeating: 0, count: n)
-        var isRelease = [Bool](repeating: false, count: n)
-        for i in 0..<n where releaseAt[i] > 0 { isRelease[i + releaseAt[i]] = true }
         let reach = 2 * spread, nearest = Double(minimumGap) * hopSeconds
         func side(_ onset: Candidate) -> Int {
             let at = Double(onset.index) * hopSeconds
@@ -1261,6 +1260,8 @@ public final class KeystrokeDetector {
             return after > before ? 1 : (before > after ? -1 : 0)
         }
         if settings.lonePartnerEvidence {
+            var isRelease = [Bool](repeating: false, count: n)
+            for i in 0..<n where releaseAt[i] > 0 { isRelease[i + releaseAt[i]] = true }
             for i in 0..<n where releaseAt[i] == 0 && !isRelease[i] && !echoLike[i] { partnerSide[i] = side(onsets[i]) }
         }
         // How often the higher peak is after the lone onsets that are surely presses, and after
