@@ -433,6 +433,9 @@ public final class KeystrokeDetector {
     /// onset's higher trace a dwell time later counted for
     /// (``KeystrokeSettings/lonePartnerEvidence``).
     public private(set) var partnerAfterEvidence: Double?
+    /// After `finish()`: how many lone onsets that calibration found surely presses and surely
+    /// not (``KeystrokeSettings/partnerMinimumSure`` of each are needed).
+    public private(set) var partnerSureCounts: (presses: Int, others: Int)?
     /// After `finish()`: how much louder (dB, usually negative) this keyboard's releases are than
     /// its presses (median over the pairs heard), or `nil` with too few pairs.
     public private(set) var releaseDropDB: Double?
@@ -1260,9 +1263,16 @@ public final class KeystrokeDetector {
             return after > before ? 1 : (before > after ? -1 : 0)
         }
         if settings.lonePartnerEvidence {
-            var isRelease = [Bool](repeating: false, count: n)
-            for i in 0..<n where releaseAt[i] > 0 { isRelease[i + releaseAt[i]] = true }
-            for i in 0..<n where releaseAt[i] == 0 && !isRelease[i] && !echoLike[i] { partnerSide[i] = side(onsets[i]) }
+            // The lone onsets as the labelling below walks them (the sound between a press and
+            // its release one sound later among them).
+            var index = 0
+            while index < n {
+                if releaseAt[index] != 1 {
+                    let lone = releaseAt[index] == 0 ? index : index + 1
+                    if !echoLike[lone] { partnerSide[lone] = side(onsets[lone]) }
+                }
+                index += releaseAt[index] + 1
+            }
         }
         // How often the higher peak is after the lone onsets that are surely presses, and after
         // those surely not (in the outer half of the evidence the discriminant can give either
@@ -1276,6 +1286,7 @@ public final class KeystrokeDetector {
         let afterEvidence = Self.partnerAfterEvidence(presses: surePresses, others: sureOthers, priorCount: settings.partnerPriorCount,
                                                       minimumSure: settings.partnerMinimumSure)
         partnerAfterEvidence = afterEvidence
+        partnerSureCounts = (surePresses.all, sureOthers.all)
         func partnerEvidence(_ i: Int) -> Double { partnerSide[i] > 0 ? afterEvidence : 0 }
         // A lone onset shaped like a release is the release of a press that was not heard —
         // or, one dwell time after a release, the release of a press that landed on that

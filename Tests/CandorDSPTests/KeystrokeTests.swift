@@ -575,7 +575,8 @@ struct KeystrokeTests {
     /// often than its release-shaped lone sounds (a peak of the onset function too low to be an
     /// onset), a lone press whose shape leaves it in doubt counts for its trace: four minutes of
     /// soft typing under speech (keys −24…0 dB, releases 6 dB below their presses). On one-minute
-    /// recordings with too few sure lone onsets the labelling is left as the shape gives it.
+    /// recordings through Opus, those with too few sure lone onsets of either kind are labelled
+    /// as the shape gives them.
     @Test("lone presses in doubt: the trace of their release a dwell time later speaks for them")
     func lonePartnerEvidence() throws {
         var off = KeystrokeSettings()
@@ -590,15 +591,22 @@ struct KeystrokeTests {
         #expect((detector.partnerAfterEvidence ?? 0) < 0)
         #expect(hitsB >= hitsA + 5)
         #expect(scoreB.f1 >= scoreA.f1)
+        let minimum = KeystrokeSettings().partnerMinimumSure
+        var tooFew = 0
         for seed in [3, 5, 9] as [UInt64] {
             let short = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: seed, releaseGain: 0.3)
             let samples = try Self.throughOpus(short.samples, rate: 16000)
             let shortDetector = try KeystrokeDetector(settings: .init())
             let with = TypingFixture.detect(samples, with: shortDetector).map(\.time_s)
+            let counts = try #require(shortDetector.partnerSureCounts)
+            print("one minute through Opus, seed \(seed): sure lone onsets \(counts), evidence \(shortDetector.partnerAfterEvidence ?? .nan)")
+            guard min(counts.presses, counts.others) < minimum else { continue }
+            tooFew += 1
             let without = try TypingFixture.detect(samples, settings: off).map(\.time_s)
             #expect(shortDetector.partnerAfterEvidence == 0, "seed \(seed)")
             #expect(with == without, "seed \(seed)")
         }
+        #expect(tooFew >= 2)
     }
 
     /// The pairs timing alone decodes teach the press/release discriminant; some are decoded
