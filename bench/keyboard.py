@@ -50,7 +50,10 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     tab — as often as its letters);
   - mouse clicks (a probe): the Model M under the LibriVox speech, and through the 16 kHz voice
     mode, with a real mouse's button clicks (keyboardsounds' Logitech G502 X profile) in the
-    pauses between bursts, at the keys' levels; the clicks are not in the truth.
+    pauses between bursts, at the keys' levels; the clicks are not in the truth;
+  - a low bit rate (a probe, `…-low-rate`): the thirteen real keyboards under the LibriVox
+    speech through the 16 kHz voice mode at 16 kb/s in Opus's VoIP mode (a meeting app on a
+    constrained connection; SILK, like the 24 kb/s mode, with fewer bits for the clicks).
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -159,13 +162,17 @@ def onset(x):
     return int(numpy.argmax(numpy.abs(x) > 0.2 * peak))
 
 
-# A meeting app's voice modes: the audio rate (Hz) it codes at, through Opus at 24 kb/s.
-VOICE_MODES = {"wideband": 16000, "superwideband": 24000}
+# A meeting app's voice modes: the audio rate (Hz) it codes at and Opus's options — 24 kb/s,
+# or (`low-rate`, a constrained connection) 16 kb/s in Opus's VoIP mode, as WebRTC clients
+# open it. At 16 kHz all three code the audio with SILK, Opus's speech (linear-prediction) layer.
+VOICE_MODES = {"wideband": (16000, ("-b:a", "24k")), "superwideband": (24000, ("-b:a", "24k")),
+               "low-rate": (16000, ("-application", "voip", "-b:a", "16k"))}
 
 
 def voice_mode(source, media, mode):
     """Codes `source` as the meeting app's voice `mode` does, into `media` (WebM/Opus)."""
-    ffmpeg("-i", source, "-ar", str(VOICE_MODES[mode]), "-c:a", "libopus", "-b:a", "24k", media)
+    rate, options = VOICE_MODES[mode]
+    ffmpeg("-i", source, "-ar", str(rate), "-c:a", "libopus", *options, media)
 
 
 def webrtc_processing(source, media):
@@ -418,6 +425,10 @@ def main():
     # Mouse clicks between the bursts (the Model M under speech, and through the meeting codec).
     cases += [("mouse-clicks-under-speech", True, None, False, {"mouse": True}),
               ("mouse-clicks-under-speech-wideband", True, "wideband", False, {"mouse": True})]
+    # A probe (session 21): the thirteen real keyboards under speech through the meeting app
+    # at 16 kb/s (a constrained connection), measured before anything was changed for it.
+    cases += [(f"real-{profile}-low-rate", True, "low-rate", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
+    cases += [(f"stroke-{profile}-low-rate", True, "low-rate", False, {"strokes": profile}) for profile in STROKE_KEYBOARDS]
     # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
     for profile in STROKE_KEYBOARDS:
         cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
