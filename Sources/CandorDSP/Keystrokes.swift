@@ -1143,6 +1143,17 @@ public final class KeystrokeDetector {
             }
             return pairs
         }
+        // The onsets a labelling leaves lone, in order (the sound between a press and its
+        // release one sound later among them).
+        func loneOnsets(_ releaseAt: [Int]) -> [Int] {
+            var lone: [Int] = []
+            var index = 0
+            while index < n {
+                if releaseAt[index] != 1 { lone.append(releaseAt[index] == 0 ? index : index + 1) }
+                index += releaseAt[index] + 1
+            }
+            return lone
+        }
         var evidence = [Double](repeating: 0, count: n)
         var releaseAt = decode(evidence)
         // The pairs found by timing alone teach this keyboard's press and release shapes; the
@@ -1263,16 +1274,7 @@ public final class KeystrokeDetector {
             return after > before ? 1 : (before > after ? -1 : 0)
         }
         if settings.lonePartnerEvidence {
-            // The lone onsets as the labelling below walks them (the sound between a press and
-            // its release one sound later among them).
-            var index = 0
-            while index < n {
-                if releaseAt[index] != 1 {
-                    let lone = releaseAt[index] == 0 ? index : index + 1
-                    if !echoLike[lone] { partnerSide[lone] = side(onsets[lone]) }
-                }
-                index += releaseAt[index] + 1
-            }
+            for i in loneOnsets(releaseAt) where !echoLike[i] { partnerSide[i] = side(onsets[i]) }
         }
         // How often the higher peak is after the lone onsets that are surely presses, and after
         // those surely not (in the outer half of the evidence the discriminant can give either
@@ -1349,7 +1351,7 @@ public final class KeystrokeDetector {
                 if next > 0 && (onset.index - indices[next - 1] < apart || isEcho(onset, after: onsets[next - 1], delays)) { continue }
                 if settings.faintReleasesOfLonePresses, next > 0, lonePresses.contains(next - 1),
                    let score = timingScore(time(onset.index) - times[next - 1]), score > 0 { continue }
-                guard releaseEvidence(onset) + (settings.lonePartnerEvidence && side(onset) > 0 ? afterEvidence : 0) <= 0 else { continue }
+                guard releaseEvidence(onset) + (afterEvidence < 0 && side(onset) > 0 ? afterEvidence : 0) <= 0 else { continue }
                 let measured = (typicality: typicalityOf(onset), loudness: loudness(onset))
                 guard settings.faintPressTests.passed(typicality: measured.typicality, loudness: measured.loudness,
                                                       impulsiveness: onset.impulsiveness.map(Double.init)) != nil
