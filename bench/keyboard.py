@@ -53,7 +53,9 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     pauses between bursts, at the keys' levels; the clicks are not in the truth;
   - a low bit rate (a probe, `…-low-rate`): the thirteen real keyboards under the LibriVox
     speech through the 16 kHz voice mode at 16 kb/s in Opus's VoIP mode (a meeting app on a
-    constrained connection; SILK, like the 24 kb/s mode, with fewer bits for the clicks).
+    constrained connection; SILK, like the 24 kb/s mode, with fewer bits for the clicks);
+  - the full-band voice mode (a probe, `…-full-band`): the same through 48 kHz Opus at 32 kb/s
+    in VoIP mode (hybrid: SILK to 8 kHz, CELT above), as a WebRTC client opens it by default.
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -165,8 +167,11 @@ def onset(x):
 # A meeting app's voice modes: the audio rate (Hz) it codes at and Opus's options — 24 kb/s,
 # or (`low-rate`, a constrained connection) 16 kb/s in Opus's VoIP mode, as WebRTC clients
 # open it. At 16 kHz all three code the audio with SILK, Opus's speech (linear-prediction) layer.
+# `full-band`: 48 kHz at 32 kb/s in VoIP mode, a WebRTC client's default; Opus codes it in
+# hybrid mode (SILK to 8 kHz, CELT, its transform layer, above).
 VOICE_MODES = {"wideband": (16000, ("-b:a", "24k")), "superwideband": (24000, ("-b:a", "24k")),
-               "low-rate": (16000, ("-application", "voip", "-b:a", "16k"))}
+               "low-rate": (16000, ("-application", "voip", "-b:a", "16k")),
+               "full-band": (48000, ("-application", "voip", "-b:a", "32k"))}
 
 
 def voice_mode(source, media, mode):
@@ -319,8 +324,9 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
         media = os.path.join(WORK, f"{name}-{seed}.webm")
         webrtc_processing(wav, media)
     elif codec in VOICE_MODES:
-        # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz), or super-wideband 24 kHz
-        # audio (nothing above 12 kHz; the top coded band flickers from frame to frame).
+        # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz), super-wideband 24 kHz
+        # audio (nothing above 12 kHz; the top coded band flickers from frame to frame), or
+        # full-band 48 kHz audio in hybrid mode.
         media = os.path.join(WORK, f"{name}-{seed}.webm")
         voice_mode(wav, media, codec)
     log = os.path.join(WORK, f"{name}-{seed}.events.jsonl")
@@ -429,6 +435,11 @@ def main():
     # at 16 kb/s (a constrained connection), measured before anything was changed for it.
     cases += [(f"real-{profile}-low-rate", True, "low-rate", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
     cases += [(f"stroke-{profile}-low-rate", True, "low-rate", False, {"strokes": profile}) for profile in STROKE_KEYBOARDS]
+    # A probe (session 22): the same through the meeting app's full-band voice mode, 48 kHz at
+    # 32 kb/s (Opus hybrid — SILK to 8 kHz, CELT above — in 97–100 % of the packets, CELT alone
+    # in the rest; a WebRTC client's default voice mode), measured before anything was changed for it.
+    cases += [(f"real-{profile}-full-band", True, "full-band", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
+    cases += [(f"stroke-{profile}-full-band", True, "full-band", False, {"strokes": profile}) for profile in STROKE_KEYBOARDS]
     # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
     for profile in STROKE_KEYBOARDS:
         cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
