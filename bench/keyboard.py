@@ -56,6 +56,9 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     constrained connection; SILK, like the 24 kb/s mode, with fewer bits for the clicks);
   - the full-band voice mode (a probe, `…-full-band`): the same through 48 kHz Opus at 32 kb/s
     in VoIP mode (hybrid: SILK to 8 kHz, CELT above), as a WebRTC client opens it by default.
+  - quieter keys (a probe, `…-quieter-wideband`): the thirteen 10 dB quieter against the
+    LibriVox speech (a headset's microphone, nearer the mouth than the keyboard), through the
+    16 kHz voice mode at 24 kb/s.
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -216,9 +219,10 @@ def add_speech(out, speech):
 
 def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.15, 0.4), keyboard=None):
     """`keyboard`: `profile` — another real keyboard (a keyboardsounds profile) instead of the
-    Model M; changes to the Model M samples — `gain_db` (all keys), `lowpass_hz`,
+    Model M; `gain_db` (all keys, of any keyboard); changes to the Model M samples — `lowpass_hz`,
     `release_db` (releases relative to presses, default -2 dB) — and to the room: `reverb_rt60_s`
-    and `reverb_drr_db` reverberate the whole mix (speech, keys, noise: one room, one microphone)."""
+    and `reverb_drr_db` reverberate the whole mix (speech, keys, noise: one room, one microphone);
+    `typing_s` (start, end): typing in that stretch only."""
     keyboard = keyboard or {}
     rng = numpy.random.default_rng(seed)
     out = (rng.standard_normal(int(seconds * RATE)) * 10 ** (-62 / 20)).astype(numpy.float32)  # room noise
@@ -243,10 +247,11 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     key_gain = 10 ** (keyboard.get("gain_db", 0) / 20)
     release_gain = 10 ** (keyboard.get("release_db", 20 * numpy.log10(0.8)) / 20)
     truth = []
-    t = 0.5
-    while t < seconds - 1:
+    # `typing_s`: (start, end) of the one stretch typed in (default: throughout).
+    t, end = keyboard.get("typing_s", (0.5, seconds - 1))
+    while t < end:
         for _ in range(rng.integers(8, 30)):
-            if t >= seconds - 1:
+            if t >= end:
                 break
             press, release = keys[rng.integers(len(keys))]
             gain = key_gain * 10 ** (rng.uniform(-12, 0) / 20)
@@ -440,6 +445,19 @@ def main():
     # in the rest; a WebRTC client's default voice mode), measured before anything was changed for it.
     cases += [(f"real-{profile}-full-band", True, "full-band", False, {"profile": profile}) for profile in REAL_KEYBOARDS]
     cases += [(f"stroke-{profile}-full-band", True, "full-band", False, {"strokes": profile}) for profile in STROKE_KEYBOARDS]
+    # Typing in one 20 s stretch of the 90 s of speech (an interview: mostly talk), through the
+    # meeting voice mode: the Model M and the thirteen real keyboards (session 22).
+    cases += [("sparse-typing-wideband", True, "wideband", False, {"typing_s": (35, 55)})]
+    cases += [(f"real-{profile}-sparse-typing-wideband", True, "wideband", False, {"profile": profile, "typing_s": (35, 55)})
+              for profile in REAL_KEYBOARDS]
+    cases += [(f"stroke-{profile}-sparse-typing-wideband", True, "wideband", False, {"strokes": profile, "typing_s": (35, 55)})
+              for profile in STROKE_KEYBOARDS]
+    # A probe (session 22): the thirteen 10 dB quieter against the speech (a microphone nearer
+    # the mouth than the keyboard: a headset), through the 16 kHz meeting voice mode.
+    cases += [(f"real-{profile}-quieter-wideband", True, "wideband", False, {"profile": profile, "gain_db": -10})
+              for profile in REAL_KEYBOARDS]
+    cases += [(f"stroke-{profile}-quieter-wideband", True, "wideband", False, {"strokes": profile, "gain_db": -10})
+              for profile in STROKE_KEYBOARDS]
     # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
     for profile in STROKE_KEYBOARDS:
         cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
