@@ -235,6 +235,13 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// `false`: taken as they are.
     public var correctSwappedPairs = true
     public var swapEstimateMinimumPairs = 40
+    /// What the recording teaches about its keyboard — the press and release shapes and levels,
+    /// the press template and loudness, the clicks' band — is learnt from the pairs amid typing
+    /// only: another pair's press within this many seconds. Speech through a voice codec makes
+    /// press–release-like pairs of its own now and then, one at a time; in a recording that is
+    /// mostly talk (an interview with a little typing) they would otherwise teach the speech as
+    /// the keyboard, and its sounds would then pass for presses. 0: every pair.
+    public var learningContextSeconds: Double = 1
     /// With a shape model: a lone release-shaped onset a dwell time after a release means that
     /// release's onset was also a press (fast typing: the next key pressed as the last comes up).
     public var pressesOnReleases = true
@@ -1020,7 +1027,8 @@ public final class KeystrokeDetector {
         return min(0, log(otherAfter / pressAfter))
     }
 
-    /// Labels one band's onsets: the presses, and the onsets decoded as presses with their releases.
+    /// Labels one band's onsets: the presses, and the onsets decoded as presses with their releases
+    /// amid typing (see ``KeystrokeSettings/learningContextSeconds``).
     /// `peaks`: that band's onset-function peaks (``Track/peaks``).
     private func label(_ candidates: [Candidate], peaks: [Peak]) -> (presses: [Keystroke], paired: [Candidate]) {
         let time = { (i: Int) in self.firstFrame_s + Double(i) * self.hopSeconds }
@@ -1154,12 +1162,23 @@ public final class KeystrokeDetector {
             }
             return lone
         }
+        // The pairs amid typing (another pair's press within `learningContextSeconds`), in order:
+        // those the recording's keyboard is learnt from.
+        func amidTyping(_ pairs: [(press: Int, release: Int)]) -> [(press: Int, release: Int)] {
+            let context = settings.learningContextSeconds
+            guard context > 0 else { return pairs }
+            return pairs.indices.filter { k in
+                let at = times[pairs[k].press]
+                return (k > 0 && at - times[pairs[k - 1].press] <= context)
+                    || (k + 1 < pairs.count && times[pairs[k + 1].press] - at <= context)
+            }.map { pairs[$0] }
+        }
         var evidence = [Double](repeating: 0, count: n)
         var releaseAt = decode(evidence)
         // The pairs found by timing alone teach this keyboard's press and release shapes; the
         // labelling is then decoded again with that evidence (a release whose press was masked
         // is no longer taken for a press, nor a pair decoded out of phase).
-        let timed = pairs(releaseAt)
+        let timed = amidTyping(pairs(releaseAt))
         let withLevel = settings.shapeModelUsesLevel
         let unswapped = settings.correctSwappedPairs
             ? timed.map { $0.press == 0 || times[$0.press] - times[$0.press - 1] > releaseMax } : nil
@@ -1199,7 +1218,7 @@ public final class KeystrokeDetector {
         // against the spread of any two clicks' levels (√2 × the spread of one click's); where
         // that tells pairs apart, the labelling is decoded once more with it.
         if settings.levelPairOutliers < 1 {
-            let differences = pairs(releaseAt).map { onsets[$0.release].addedLevel - onsets[$0.press].addedLevel }
+            let differences = amidTyping(pairs(releaseAt)).map { onsets[$0.release].addedLevel - onsets[$0.press].addedLevel }
             if differences.count >= settings.shapeModelMinimumPairs {
                 let pairs = Self.medianAndSpread(differences), single = Self.medianAndSpread(onsets.map(\.addedLevel))
                 let unrelated = 2.squareRoot() * single.spread
@@ -1213,9 +1232,9 @@ public final class KeystrokeDetector {
         }
         shapeModelSeparation = model?.separation
         swappedPairShare = model?.swapped
-        // The pairs decoded teach how much quieter this keyboard's releases are than its presses,
-        // and what its presses sound like.
-        let decoded = pairs(releaseAt)
+        // The pairs decoded (amid typing) teach how much quieter this keyboard's releases are than
+        // its presses, and what its presses sound like.
+        let allDecoded = pairs(releaseAt), decoded = amidTyping(allDecoded)
         let drops = decoded.map { onsets[$0.release].level - onsets[$0.press].level }, confirmed = decoded.map { onsets[$0.press].shape }
         // …and how widely that varies from stroke to stroke: releases are told from presses by
         // level only when they are quieter by more.
@@ -1327,7 +1346,7 @@ public final class KeystrokeDetector {
         }
         // Releases that were presses too, as far as this typist's flight times make that likely.
         let window = Double(minimumGap) * hopSeconds
-        let flights = zip(decoded, decoded.dropFirst()).map { times[$1.press] - times[$0.release] }
+        let flights = zip(allDecoded, allDecoded.dropFirst()).map { times[$1.press] - times[$0.release] }
         let first = flights.filter { $0 >= window && $0 < 2 * window }.count, second = flights.filter { $0 >= 2 * window && $0 < 3 * window }.count
         let landings = Double(max(0, 2 * first - second))
         expectedLandings = landings

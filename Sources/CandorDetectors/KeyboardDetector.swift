@@ -47,21 +47,25 @@ public struct KeyboardDetector: Sendable {
         let releasesInaudible = quietTransients.count >= settings.releaseEvidenceKeys
             && Double(pairedOutside) < settings.minimumReleaseFraction * Double(quietTransients.count)
         // …and typing comes in bursts: inside speech, a press with its release counts only with
-        // another such press within `typingContextSeconds` (two speech sounds a dwell time
-        // apart can pass for a press and its release; they do not repeat at typing cadence).
-        // Whether another of `presses` (transient indices in time order) is within
+        // others such within `typingContextSeconds` (two speech sounds a dwell time apart can
+        // pass for a press and its release; they do not repeat at typing cadence).
+        // Whether `count` others of `presses` (transient indices in time order) are within
         // `typingContextSeconds` of transient `index`.
-        func another(of presses: [Int], near index: Int) -> Bool {
+        func another(of presses: [Int], near index: Int, count: Int = 1) -> Bool {
             let time = transients[index].time_s, context = settings.typingContextSeconds
             var next = presses.partitionIndex { transients[$0].time_s < time - context }
+            var others = 0
             while next < presses.count && transients[presses[next]].time_s <= time + context {
-                if presses[next] != index { return true }
+                if presses[next] != index { others += 1; if others >= count { return true } }
                 next += 1
             }
             return false
         }
         let paired = transients.indices.filter { transients[$0].releaseHeard }
-        func typingAround(_ index: Int) -> Bool { another(of: paired, near: index) }
+        // A press with its release inside speech: `typingContextKeys` others within
+        // `typingContextSeconds` (speech through a voice codec makes a pair-like sound now and
+        // then — two of them within a second by chance, three seldom).
+        func typingAround(_ index: Int) -> Bool { another(of: paired, near: index, count: max(1, settings.typingContextKeys)) }
         // A lone press amid typing (another of `context` within `typingContextSeconds`) still
         // counts when its release would have been masked by the speech anyway and it sounds
         // like this keyboard's presses (at least `minimumPressTypicality` typical)… or, whatever
@@ -215,8 +219,11 @@ public struct KeyboardDetector: Sendable {
         } else if !unheardWindows.isEmpty && reportable.isEmpty {
             let reason = pairs.isEmpty
                 ? "no logged keystroke is audible anywhere in the candidate's audio (noise suppression may remove key sounds), so silent typing proves nothing"
-                : String(format: "only %d logged keystrokes (%.0f%%) are audible, fewer than the %d needed to make silent stretches meaningful",
+                : pairs.count < settings.minimumMatchedKeys
+                ? String(format: "only %d logged keystrokes (%.0f%%) are audible, fewer than the %d needed to make silent stretches meaningful",
                          pairs.count, audibleFraction * 100, settings.minimumMatchedKeys)
+                : String(format: "only %d of the %d logged keystrokes outside the silent stretches (%.0f%%) are audible, less than the %.0f%% needed to make silent stretches meaningful",
+                         heardOutside, outside.count, audibleFraction * 100, settings.minimumAudibleFraction * 100)
             return (.inconclusive(Self.id, reason, fields: fields), alignment)
         }
         for window in reportable.sorted(by: { $0.start < $1.start }) {

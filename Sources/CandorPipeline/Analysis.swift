@@ -238,6 +238,7 @@ public enum Analysis {
         settings.typicalityObservedShare = configuration.keyboard.typicalityObservedShare
         settings.releaseObservedShare = configuration.keyboard.releaseObservedShare
         settings.correctSwappedPairs = configuration.keyboard.correctSwappedPairs
+        settings.learningContextSeconds = configuration.keyboard.learningContextSeconds
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         let margin = configuration.keyboard.aboveClickBandMarginDB

@@ -93,8 +93,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// press only when its release is heard too: plosive bursts are lone transients.
         public var requireReleaseInSpeech = true
         public var speechMarginSeconds: Double = 0.2
-        /// …and with another such press within this many seconds (typing comes in bursts).
+        /// …and with `typingContextKeys` other such presses within this many seconds (typing
+        /// comes in bursts; speech through a voice codec makes a pair-like sound now and then,
+        /// and two of them within a second by chance).
         public var typingContextSeconds: Double = 1
+        public var typingContextKeys: Int = 2
         /// The rule is off when this keyboard's releases are not heard: at least
         /// `releaseEvidenceKeys` presses outside speech, fewer than this fraction with a release.
         public var minimumReleaseFraction: Double = 0.3
@@ -166,6 +169,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// The press/release discriminant is corrected for the share of the pairs it learns from
         /// that were decoded out of phase (``KeystrokeSettings/correctSwappedPairs``).
         public var correctSwappedPairs = true
+        /// The recording's keyboard (press and release shapes and levels, press template,
+        /// loudness, the clicks' band) is learnt from the press–release pairs amid typing only:
+        /// another pair's press within this many seconds
+        /// (``KeystrokeSettings/learningContextSeconds``). 0: from every pair.
+        public var learningContextSeconds: Double = 1
         /// Onsets are also measured in narrower bands (to 9 and 13 kHz), and the narrowest still
         /// holding this recording's clicks is used: a keyboard heard through a meeting app's voice
         /// codec has nothing above 8 or 12 kHz, and speech mixed in afterwards fills the band above
@@ -186,7 +194,8 @@ public struct Configuration: Sendable, Equatable, Codable {
             case mediumSeverityKeys = "medium_severity_keys", highSeverityKeys = "high_severity_keys"
             case requireReleaseInSpeech = "require_release_in_speech", speechMarginSeconds = "speech_margin_s"
             case minimumReleaseFraction = "minimum_release_fraction", releaseEvidenceKeys = "release_evidence_keys"
-            case typingContextSeconds = "typing_context_s", minimumPressTypicality = "minimum_press_typicality"
+            case typingContextSeconds = "typing_context_s", typingContextKeys = "typing_context_keys"
+            case minimumPressTypicality = "minimum_press_typicality"
             case lonePressTypicality = "lone_press_typicality", loudPressShare = "loud_press_share"
             case impulsivePressShare = "impulsive_press_share", impulsivePressLoudness = "impulsive_press_loudness"
             case jointPressShare = "joint_press_share"
@@ -196,7 +205,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case faintTestShare = "faint_test_share"
             case typicalityObservedShare = "typicality_observed_share", releaseObservedShare = "release_observed_share"
             case aboveClickBandMarginDB = "above_click_band_margin_db"
-            case correctSwappedPairs = "correct_swapped_pairs"
+            case correctSwappedPairs = "correct_swapped_pairs", learningContextSeconds = "learning_context_s"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -211,7 +220,8 @@ public struct Configuration: Sendable, Equatable, Codable {
             "high_severity_keys": "windows with this many keys are high severity",
             "require_release_in_speech": "within the candidate's speech a transient counts as a key press only if its release is heard too (plosives are lone transients)",
             "speech_margin_s": "how far either side of the candidate's speech that rule applies (s)",
-            "typing_context_s": "…and there a press also needs another press with its release within this distance: typing comes in bursts (s)",
+            "typing_context_s": "…and there a press also needs typing_context_keys other presses with their releases within this distance: typing comes in bursts (s)",
+            "typing_context_keys": "…how many (speech through a voice codec makes a press-and-release-like pair of sounds now and then, and two of them within a second by chance; 1: any other)",
             "minimum_release_fraction": "the rule is off when fewer than this fraction of presses outside speech have a release heard (a keyboard with silent releases)…",
             "release_evidence_keys": "…out of at least this many",
             "lone_press_typicality": "inside speech a press without a release also counts, whatever its release would have sounded like, if another press is heard within typing_context_s and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
@@ -228,6 +238,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "faint_onset_threshold_mads": "onsets below onset_threshold_mads down to this many are faint: left out of the press/release decoding and reported as presses only when, on their own, they are not release-shaped, lie apart from other onsets, and are at least faint_press_typicality typical of this keyboard's presses heard with releases, or as impulsive and loud as impulsive_press_share and impulsive_press_loudness ask, or as loud and typical as loud_press_share and minimum_press_typicality ask, or pass joint_press_share (faint_presses; onset_threshold_mads or more turns this off)",
             "typicality_observed_share": "a press's typicality is measured on the shape bands where it stands 3 dB out of what sounded before it (a quiet press under speech: the other bands are the speech's), when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "correct_swapped_pairs": "the press/release discriminant learns from the pairs timing alone decodes, some of them out of phase (press taken for release and release for press; in fast typing a release is often followed by the next press within a dwell time), which makes presses and releases look more alike than they are: the share swapped is measured against the pairs whose press has no other click in the 0.2 s before it (they cannot be), at least 40 of them, and the discriminant's class means, spread and confusion corrected for it (false: taken as they are)",
+            "learning_context_s": "what the recording teaches about its keyboard (press and release shapes and levels, the press template and loudness, the band its clicks reach) is learnt from the press–release pairs with another pair's press within this distance only: speech through a voice codec makes press–release-like pairs of its own, one at a time, and a recording that is mostly talk would otherwise teach its speech as the keyboard (s; 0: every pair)",
             "release_observed_share": "whether a click sounds like a press or a release is judged on the shape bands where it stands 3 dB out of what sounded before it, by the press/release discriminant refitted on those bands, when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "faint_test_share": "onsets that fall short of the rise test or the decay test but pass it at this share of its bars are faint too (0–1; 1 turns this off)",
             "faint_press_typicality": "…how typical of this keyboard's presses heard with releases a faint onset must be (0–1; 1 turns that test off)",

@@ -79,6 +79,44 @@ struct KeyboardCLITests {
         #expect(score.f1 >= (speech == .librivox ? 0.85 : 0.8))
     }
 
+    /// Talk alone through a meeting app's 16 kHz voice mode (Opus at 24 kb/s): the coder makes
+    /// press-and-release-like pairs of sounds now and then, and a recording that is mostly talk
+    /// would teach them as its keyboard — then pass its speech for key presses. Learning from
+    /// the pairs amid typing only (`learning_context_s`), and asking a press with its release
+    /// inside speech for two others within a second (`typing_context_keys`), keep that down.
+    @Test("talk alone through the meeting voice mode: its sounds are not learnt as a keyboard")
+    func talkAlone() throws {
+        let scratch = try ScratchFolder()
+        let mix = try TypingFixture.mix(seconds: 90, speechGain: 1, typingFrom: 100)
+        #expect(mix.presses.isEmpty)
+        let writer = try SoundFileWriter(path: scratch.path("talk.wav"), sampleRateHz: 48000)
+        try writer.write(mix.samples)
+        try writer.finish()
+        let media = try scratch.make("talk.webm", ["-i", scratch.path("talk.wav"), "-ar", "16000", "-c:a", "libopus", "-b:a", "24k"])
+        func heard(_ settings: String?) throws -> Int {
+            var arguments = ["analyze", media, "--candidate", "a:0", "--format", "json", "--quiet"]
+            if let settings {
+                let config = scratch.path(String(settings.filter(\.isLetter)) + ".json")
+                try Data(#"{"keyboard": {\#(settings)}}"#.utf8).write(to: URL(fileURLWithPath: config))
+                arguments += ["--config", config]
+            }
+            let result = try Candor.run(arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any] ?? [:]
+            let keyboard = (report["detectors"] as? [String: Any])?["keyboard"] as? [String: Any] ?? [:]
+            return (keyboard["acoustic_keystrokes_s"] as? [Double])?.count ?? -1
+        }
+        // Measured: 8 "presses" in the 90 s; 42 learning from every pair, 20 with one other
+        // pair enough (before session 22: 42).
+        let defaults = try heard(nil)
+        let everyPair = try heard(#""learning_context_s": 0"#)
+        let oneOther = try heard(#""typing_context_keys": 1"#)
+        print("talk alone through the voice mode: \(defaults) presses heard; \(everyPair) learning from every pair, \(oneOther) with one other pair enough")
+        #expect(defaults >= 0 && defaults <= 12)
+        #expect(everyPair >= 3 * max(defaults, 1))
+        #expect(oneOther >= defaults + 6)
+    }
+
     @Test("logged typing with no key sound is flagged")
     func loggedNotHeard() throws {
         let scratch = try ScratchFolder()
