@@ -389,6 +389,9 @@ public struct Configuration: Sendable, Equatable, Codable {
         guard keyboard.onsetThresholdMADs > 0 else {
             throw LoadError(path: path, message: "'keyboard.onset_threshold_mads' must be above 0")
         }
+        guard keyboard.typingContextKeys >= 1 else {
+            throw LoadError(path: path, message: "'keyboard.typing_context_keys' must be at least 1 (1: any other press)")
+        }
         // Shares of this keyboard's presses (0…1).
         for (key, value) in [("minimum_press_typicality", keyboard.minimumPressTypicality),
                              ("lone_press_typicality", keyboard.lonePressTypicality),
