@@ -130,7 +130,11 @@ public struct KeyboardDetector: Sendable {
                 }
             }
         }
-        let heard = transients.indices.filter { kept[$0] }.map { transients[$0] }
+        let keptIndices = transients.indices.filter { kept[$0] }
+        let heard = keptIndices.map { transients[$0] }
+        // Heard inside speech with its release amid typing: what a key makes, and speech seldom
+        // does (`unloggedPairedInSpeech`).
+        let pairedInSpeech = keptIndices.map { inSpeech[$0] && pairedAmidTyping($0) }
         let heardTimes = heard.map(\.time_s)
         var fields: [String: JSONValue] = [
             "acoustic_keystrokes_s": JSONValue(heardTimes),
@@ -177,11 +181,15 @@ public struct KeyboardDetector: Sendable {
         // gaps under `windowGapSeconds`), broken by any matched key, so misses scattered through
         // well-heard typing never bridge into a genuinely silent stretch.
         let loggedRuns = runs(loggedMedia.indices.map { (loggedMedia[$0], matchedLogged.contains($0)) })
-        // Heard-but-not-logged counts only confident keystrokes outside the candidate's speech:
-        // plosives and fricatives are transients too, and an accusation needs clean evidence.
+        // Heard-but-not-logged counts only confident keystrokes outside the candidate's speech —
+        // plosives and fricatives are transients too, and an accusation needs clean evidence — or
+        // inside it, presses heard with their releases amid typing (two others within a second;
+        // `unloggedPairedInSpeech`): people type while they talk.
         let heardSequence: [(Double, Bool)] = heard.indices.compactMap { index in
             if matchedHeard.contains(index) { return (heardTimes[index], true) }
-            guard heard[index].confidence >= settings.minimumConfidence, !speech.covers(heardTimes[index], margin: 0.05) else { return nil }
+            guard heard[index].confidence >= settings.minimumConfidence,
+                  (settings.unloggedPairedInSpeech && pairedInSpeech[index]) || !speech.covers(heardTimes[index], margin: 0.05)
+            else { return nil }
             return (heardTimes[index], false)
         }
         let heardRuns = runs(heardSequence)

@@ -92,6 +92,10 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// Within the candidate's speech (± `speechMarginSeconds`), a transient counts as a key
         /// press only when its release is heard too: plosive bursts are lone transients.
         public var requireReleaseInSpeech = true
+        /// Heard-but-not-logged evidence: presses inside the candidate's speech count when heard
+        /// with their releases amid typing (`typingContextKeys` others within
+        /// `typingContextSeconds`); `false`: only presses outside speech count.
+        public var unloggedPairedInSpeech = true
         public var speechMarginSeconds: Double = 0.2
         /// …and with `typingContextKeys` other such presses within this many seconds (typing
         /// comes in bursts; speech through a voice codec makes a pair-like sound now and then,
@@ -193,6 +197,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case minimumAudibleFraction = "minimum_audible_fraction", minimumConfidence = "minimum_confidence"
             case mediumSeverityKeys = "medium_severity_keys", highSeverityKeys = "high_severity_keys"
             case requireReleaseInSpeech = "require_release_in_speech", speechMarginSeconds = "speech_margin_s"
+            case unloggedPairedInSpeech = "unlogged_paired_in_speech"
             case minimumReleaseFraction = "minimum_release_fraction", releaseEvidenceKeys = "release_evidence_keys"
             case typingContextSeconds = "typing_context_s", typingContextKeys = "typing_context_keys"
             case minimumPressTypicality = "minimum_press_typicality"
@@ -216,6 +221,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "maximum_window_match_fraction": "…and at most this fraction of its keys matched",
             "minimum_audible_fraction": "logged-not-heard needs this fraction of logged keys heard elsewhere",
             "minimum_confidence": "heard keystrokes below this confidence do not count as heard-not-logged",
+            "unlogged_paired_in_speech": "inside the candidate's speech, presses heard with their releases amid typing (typing_context_keys others within typing_context_s) count as heard-not-logged evidence; other presses there never do — plosives are transients too (false: only presses outside speech count)",
             "medium_severity_keys": "windows with this many keys are medium severity",
             "high_severity_keys": "windows with this many keys are high severity",
             "require_release_in_speech": "within the candidate's speech a transient counts as a key press only if its release is heard too (plosives are lone transients)",

@@ -138,6 +138,35 @@ struct KeyboardCLITests {
         #expect(windows.contains { $0["kind"] as? String == "heard_not_logged" && ($0["start_s"] as? Double ?? 0) > 24 })
     }
 
+    /// Typing while talking, through the meeting app's 16 kHz voice mode, with 20 s of it missing
+    /// from the log: the presses heard there with their releases amid typing are evidence even
+    /// inside the speech; with the whole log, no window.
+    @Test("typing heard but not in the log while the candidate talks is flagged")
+    func heardNotLoggedWhileTalking() throws {
+        let scratch = try ScratchFolder()
+        let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -12...0, seed: 5)
+        let writer = try SoundFileWriter(path: scratch.path("talking.wav"), sampleRateHz: 48000)
+        try writer.write(mix.samples)
+        try writer.finish()
+        let media = try scratch.make("talking.webm", ["-i", scratch.path("talking.wav"), "-ar", "16000", "-c:a", "libopus", "-b:a", "24k"])
+        func keyboard(logged: [Double], name: String) throws -> [String: Any] {
+            var text = #"{"type":"session","schema":"candor.events/1"}"# + "\n"
+            for time in logged { text += #"{"t":\#(String(format: "%.4f", time + 2)),"type":"key","action":"down"}"# + "\n" }
+            let log = scratch.path("\(name).events.jsonl")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: log))
+            let result = try Candor.run("analyze", media, "--candidate", "a:0", "--events", log, "--format", "json", "--quiet")
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any] ?? [:]
+            return (report["detectors"] as? [String: Any])?["keyboard"] as? [String: Any] ?? [:]
+        }
+        let honest = try keyboard(logged: mix.presses, name: "honest")
+        #expect(honest["status"] as? String == "ok", "\(honest["reason"] ?? "")")
+        let cut = try keyboard(logged: mix.presses.filter { $0 < 25 || $0 > 45 }, name: "cut")
+        #expect(cut["status"] as? String == "flagged", "\(cut["reason"] ?? "")")
+        let windows = try #require(cut["windows"] as? [[String: Any]])
+        #expect(windows.contains { $0["kind"] as? String == "heard_not_logged" && ($0["start_s"] as? Double ?? 0) >= 24 && ($0["end_s"] as? Double ?? 0) <= 46 })
+    }
+
     @Test("no keyboard audible anywhere is inconclusive")
     func inaudible() throws {
         let scratch = try ScratchFolder()

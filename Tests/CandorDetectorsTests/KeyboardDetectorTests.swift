@@ -76,10 +76,19 @@ struct KeyboardDetectorTests {
         let flag = try #require(result.flags.first)
         #expect(flag.evidence["kind"] == .string("heard_not_logged"))
         #expect(flag.severity == .high)
-        // The same clicks inside the candidate's speech are not evidence.
-        let (talking, _) = detector.detect(heard: heard(typing + elsewhere), logged: typing,
-                                           speech: [SpeechSegment(start_s: 119, end_s: 140)])
+        // The same clicks inside the candidate's speech are not evidence…
+        let talk = [SpeechSegment(start_s: 119, end_s: 140)]
+        let (talking, _) = detector.detect(heard: heard(typing + elsewhere), logged: typing, speech: talk)
         #expect(talking.status == .ok)
+        // …unless heard with their releases amid typing: people type while they talk.
+        let withReleases = (typing + elsewhere).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10, releaseHeard: true) }
+        let (typingWhileTalking, _) = detector.detect(heard: withReleases, logged: typing, speech: talk)
+        #expect(typingWhileTalking.status == .flagged)
+        #expect(typingWhileTalking.flags.first?.evidence["kind"] == .string("heard_not_logged"))
+        var strict = Configuration.Keyboard()
+        strict.unloggedPairedInSpeech = false
+        let (outsideOnly, _) = KeyboardDetector(settings: strict).detect(heard: withReleases, logged: typing, speech: talk)
+        #expect(outsideOnly.status == .ok)
         // Nor are low-confidence ones.
         let (faint, _) = detector.detect(heard: heard(typing) + heard(elsewhere, confidence: 0.2), logged: typing)
         #expect(faint.status == .ok)
