@@ -85,11 +85,12 @@ public struct KeyboardDetector: Sendable {
                   settings.minimumPressTypicality < 1 else { return false }
             return typicality >= settings.minimumPressTypicality
         }
-        // A press heard only as landing on another key's release has, for its own release, just
-        // a release-shaped sound a dwell time later — inside speech as likely a speech sound: there
-        // it counts as a lone press.
-        func pairedAmidTyping(_ index: Int) -> Bool {
-            transients[index].releaseHeard && !transients[index].pressedOnRelease && typingAround(index)
+        // Per transient: inside speech, a press heard with its release amid typing (kept for that,
+        // and heard-but-not-logged evidence there, below). A press heard only as landing on
+        // another key's release has, for its own release, just a release-shaped sound a dwell
+        // time later — inside speech as likely a speech sound: there it counts as a lone press.
+        let pairedInSpeech = transients.indices.map { index in
+            inSpeech[index] && transients[index].releaseHeard && !transients[index].pressedOnRelease && typingAround(index)
         }
         var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0, jointKeys = 0
         // Whether a lone press amid `context` is kept by one of the rules (counted under it); the
@@ -110,7 +111,7 @@ public struct KeyboardDetector: Sendable {
         }
         var kept = [Bool](repeating: true, count: transients.count)
         if settings.requireReleaseInSpeech && !releasesInaudible {
-            for index in transients.indices where inSpeech[index] && !pairedAmidTyping(index) {
+            for index in transients.indices where inSpeech[index] && !pairedInSpeech[index] {
                 kept[index] = keptByRule(index, amid: paired, impulsiveToo: false)
             }
             // Amid typing is then also amid presses kept without their releases (through a lossy
@@ -134,7 +135,7 @@ public struct KeyboardDetector: Sendable {
         let heard = keptIndices.map { transients[$0] }
         // Heard inside speech with its release amid typing: what a key makes, and speech seldom
         // does (`unloggedPairedInSpeech`).
-        let pairedInSpeech = keptIndices.map { inSpeech[$0] && pairedAmidTyping($0) }
+        let heardPairedInSpeech = keptIndices.map { pairedInSpeech[$0] }
         let heardTimes = heard.map(\.time_s)
         var fields: [String: JSONValue] = [
             "acoustic_keystrokes_s": JSONValue(heardTimes),
@@ -188,7 +189,7 @@ public struct KeyboardDetector: Sendable {
         let heardSequence: [(Double, Bool)] = heard.indices.compactMap { index in
             if matchedHeard.contains(index) { return (heardTimes[index], true) }
             guard heard[index].confidence >= settings.minimumConfidence,
-                  (settings.unloggedPairedInSpeech && pairedInSpeech[index]) || !speech.covers(heardTimes[index], margin: 0.05)
+                  (settings.unloggedPairedInSpeech && heardPairedInSpeech[index]) || !speech.covers(heardTimes[index], margin: 0.05)
             else { return nil }
             return (heardTimes[index], false)
         }
