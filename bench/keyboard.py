@@ -58,7 +58,11 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     in VoIP mode (hybrid: SILK to 8 kHz, CELT above), as a WebRTC client opens it by default.
   - quieter keys (a probe, `…-quieter-wideband`): the thirteen 10 dB quieter against the
     LibriVox speech (a headset's microphone, nearer the mouth than the keyboard), through the
-    16 kHz voice mode at 24 kb/s.
+    16 kHz voice mode at 24 kb/s;
+  - an interview (`…-sparse-typing-wideband`): typing only from 35 to 55 s of the 90 s of
+    LibriVox speech, the Model M and the thirteen, through the 16 kHz voice mode;
+  - fast typing through the meeting codec (a probe, `…-fast-typing-wideband`): the thirteen
+    typed with presses 0.1–0.25 s apart under the LibriVox speech, through the 16 kHz voice mode.
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -458,6 +462,12 @@ def main():
               for profile in REAL_KEYBOARDS]
     cases += [(f"stroke-{profile}-quieter-wideband", True, "wideband", False, {"strokes": profile, "gain_db": -10})
               for profile in STROKE_KEYBOARDS]
+    # A probe (session 23): the thirteen typed fast (presses 0.1–0.25 s apart, as above: the next
+    # key often down before the last is up) under speech through the 16 kHz meeting voice mode.
+    cases += [(f"real-{profile}-fast-typing-wideband", True, "wideband", False, {"profile": profile})
+              for profile in REAL_KEYBOARDS]
+    cases += [(f"stroke-{profile}-fast-typing-wideband", True, "wideband", False, {"strokes": profile})
+              for profile in STROKE_KEYBOARDS]
     # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
     for profile in STROKE_KEYBOARDS:
         cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
@@ -480,7 +490,7 @@ def main():
         for seed in range(options.first_seed, options.first_seed + options.seeds):
             # Fast typing: presses 0.1–0.25 s apart (about 70 words a minute), so the next key is
             # often pressed before the last is released, or as it is.
-            interval = (0.1, 0.25) if name.startswith("fast") else (0.15, 0.4)
+            interval = (0.1, 0.25) if name.startswith("fast") or "-fast-typing-" in name else (0.15, 0.4)
             media, log, truth = make_case(name, options.seconds, seed, speech, codec, gated, interval, keyboard)
             command = [options.candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json", "--quiet"]
             if options.config:

@@ -235,6 +235,17 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// `false`: taken as they are.
     public var correctSwappedPairs = true
     public var swapEstimateMinimumPairs = 40
+    /// A discriminant learnt from the pairs timing alone decodes that separates presses from
+    /// releases by less than this many deviations (it alone would mislabel more than a quarter
+    /// of the clicks: 2 × 0.674, the normal quartile) is refined: refitted on the pairs its own
+    /// evidence decodes, and the labelling decoded again, up to `shapeModelRefinements` times
+    /// while the refit separates them further and the labelling changes. In fast typing (the next
+    /// press within a dwell time of a release) timing alone decodes many pairs out of phase, so
+    /// the first discriminant is weak; decoded with it, most pairs come back in phase. Only then:
+    /// a discriminant refitted on labels it helped decode measures itself as better than it is,
+    /// and one learnt well from timing is not improved by that. 0 turns this off.
+    public var shapeModelRefineBelow: Double = 1.35
+    public var shapeModelRefinements = 6
     /// What the recording teaches about its keyboard — the press and release shapes and levels,
     /// the press template and loudness, the clicks' band — is learnt from the pairs amid typing
     /// only: another pair's press within this many seconds. Speech through a voice codec makes
@@ -431,6 +442,9 @@ public final class KeystrokeDetector {
     public private(set) var shapeModelSeparation: Double?
     /// The share of the timed pairs measured as swapped (``KeystrokeSettings/correctSwappedPairs``).
     public private(set) var swappedPairShare: Double?
+    /// After `finish()`: how many times that discriminant was refitted on the pairs decoded with
+    /// it (``KeystrokeSettings/shapeModelRefineBelow``); its separation above is the first's.
+    public private(set) var shapeModelRefinements = 0
     /// After `finish()`: how many presses landing on a release the flight times decoded make
     /// likely, and how many releases the rule would take for presses too
     /// (``KeystrokeSettings/pressesOnReleasesByFlightTimes``).
@@ -1178,11 +1192,14 @@ public final class KeystrokeDetector {
         // The pairs found by timing alone teach this keyboard's press and release shapes; the
         // labelling is then decoded again with that evidence (a release whose press was masked
         // is no longer taken for a press, nor a pair decoded out of phase).
-        let timed = amidTyping(pairs(releaseAt))
+        var timed = amidTyping(pairs(releaseAt))
         let withLevel = settings.shapeModelUsesLevel
-        let unswapped = settings.correctSwappedPairs
-            ? timed.map { $0.press == 0 || times[$0.press] - times[$0.press - 1] > releaseMax } : nil
-        // The discriminant on the timed pairs, each click described by `describe`.
+        func unswappedOf(_ pairs: [(press: Int, release: Int)]) -> [Bool]? {
+            settings.correctSwappedPairs ? pairs.map { $0.press == 0 || times[$0.press] - times[$0.press - 1] > releaseMax } : nil
+        }
+        var unswapped = unswappedOf(timed)
+        // The discriminant on the timed pairs (`timed`: those it learns from), each click
+        // described by `describe`.
         func discriminant(_ describe: (Candidate) -> Candidate) -> PressReleaseModel? {
             PressReleaseModel(presses: timed.map { describe(onsets[$0.press]).features(withLevel: withLevel) },
                               releases: timed.map { describe(onsets[$0.release]).features(withLevel: withLevel) },
@@ -1190,7 +1207,8 @@ public final class KeystrokeDetector {
                               minimumSeparation: settings.shapeModelMinimumSeparation,
                               unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
         }
-        let model = discriminant { $0 }
+        var model = discriminant { $0 }
+        let learntFromTiming = model
         // A click observed in some bands only (`releaseObservedShare`) is told apart on those:
         // by the discriminant refitted on the timed pairs' shapes over the same bands (cached
         // per set of bands). Where those do not separate presses from releases, on all bands.
@@ -1210,10 +1228,32 @@ public final class KeystrokeDetector {
             guard let observedModel else { return model.releaseEvidence(onset.features(withLevel: withLevel)) }
             return observedModel.releaseEvidence(onset.restricted(to: bands).features(withLevel: withLevel))
         }
-        if model != nil {
+        var refinements = 0
+        if let first = model {
             evidence = onsets.map(releaseEvidence)
             releaseAt = decode(evidence)
+            // A weak first discriminant is refined on the pairs its evidence decodes
+            // (`shapeModelRefineBelow`).
+            var current = first
+            while first.separation < settings.shapeModelRefineBelow && refinements < settings.shapeModelRefinements {
+                let learnt = (timed, unswapped)
+                timed = amidTyping(pairs(releaseAt))
+                unswapped = unswappedOf(timed)
+                guard let refit = discriminant({ $0 }), refit.separation > current.separation else {
+                    (timed, unswapped) = learnt
+                    break
+                }
+                current = refit
+                model = refit
+                observedModels = [:]
+                refinements += 1
+                evidence = onsets.map(releaseEvidence)
+                let again = decode(evidence)
+                if again == releaseAt { break }
+                releaseAt = again
+            }
         }
+        shapeModelRefinements = refinements
         // The pairs decoded so far teach how the levels of a key's press and release compare,
         // against the spread of any two clicks' levels (√2 × the spread of one click's); where
         // that tells pairs apart, the labelling is decoded once more with it.
@@ -1230,8 +1270,8 @@ public final class KeystrokeDetector {
                 }
             }
         }
-        shapeModelSeparation = model?.separation
-        swappedPairShare = model?.swapped
+        shapeModelSeparation = learntFromTiming?.separation
+        swappedPairShare = learntFromTiming?.swapped
         // The pairs decoded (amid typing) teach how much quieter this keyboard's releases are than
         // its presses, and what its presses sound like.
         let allDecoded = pairs(releaseAt), decoded = amidTyping(allDecoded)

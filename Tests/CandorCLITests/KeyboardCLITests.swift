@@ -73,6 +73,7 @@ struct KeyboardCLITests {
         // The Model M's press and release sounds differ in shape (its release rings higher):
         // learnt from this recording even under speech through Opus (1.3 and 0.9 deviations).
         #expect(separation != nil)
+        #expect(keyboard["press_release_refinements"] is Int)
         // Full-band speech is the harder case (README): its fricatives and plosive bursts reach
         // the key band and mask presses; measured 0.86 here (0.80 by timing alone), 0.92 over
         // LibriVox.
