@@ -246,6 +246,13 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// and one learnt well from timing is not improved by that. 0 turns this off.
     public var shapeModelRefineBelow: Double = 1.35
     public var shapeModelRefinements = 6
+    /// Where the first discriminant falls short of `shapeModelMinimumSeparation`, one that
+    /// separates presses from releases by at least this on held-out pairs still seeds that
+    /// refinement, and is kept only if refined to `shapeModelRefineBelow` (otherwise the
+    /// labelling by timing alone stands). Fast typing through a voice codec can leave timing
+    /// alone so far out of phase that its discriminant barely separates them (Holy Panda, Cherry
+    /// MX Black: none at all) though the shapes differ.
+    public var shapeModelSeedSeparation: Double = 0
     /// What the recording teaches about its keyboard — the press and release shapes and levels,
     /// the press template and loudness, the clicks' band — is learnt from the pairs amid typing
     /// only: another pair's press within this many seconds. Speech through a voice codec makes
@@ -445,6 +452,9 @@ public final class KeystrokeDetector {
     /// After `finish()`: how many times that discriminant was refitted on the pairs decoded with
     /// it (``KeystrokeSettings/shapeModelRefineBelow``); its separation above is the first's.
     public private(set) var shapeModelRefinements = 0
+    /// After `finish()`: the separation of a discriminant too weak to use that seeded the
+    /// refinement and was not kept (``KeystrokeSettings/shapeModelSeedSeparation``), if any.
+    public private(set) var rejectedSeedSeparation: Double?
     /// After `finish()`: how many presses landing on a release the flight times decoded make
     /// likely, and how many releases the rule would take for presses too
     /// (``KeystrokeSettings/pressesOnReleasesByFlightTimes``).
@@ -1204,11 +1214,23 @@ public final class KeystrokeDetector {
             PressReleaseModel(presses: timed.map { describe(onsets[$0.press]).features(withLevel: withLevel) },
                               releases: timed.map { describe(onsets[$0.release]).features(withLevel: withLevel) },
                               minimumPairs: settings.shapeModelMinimumPairs,
-                              minimumSeparation: settings.shapeModelMinimumSeparation,
+                              minimumSeparation: minimumSeparation,
                               unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
         }
+        var minimumSeparation = settings.shapeModelMinimumSeparation
         var model = discriminant { $0 }
-        let learntFromTiming = model
+        // Too weak to be used as it is, a discriminant that still separates presses from
+        // releases a little (`shapeModelSeedSeparation`) seeds the refinement below, and is kept
+        // only if refined to `shapeModelRefineBelow`.
+        var seeded = false
+        rejectedSeedSeparation = nil
+        if model == nil, settings.shapeModelRefineBelow > 0, settings.shapeModelSeedSeparation < minimumSeparation {
+            minimumSeparation = settings.shapeModelSeedSeparation
+            model = discriminant { $0 }
+            minimumSeparation = settings.shapeModelMinimumSeparation
+            seeded = model != nil
+        }
+        let learntFromTiming = model, labelledByTiming = releaseAt
         // A click observed in some bands only (`releaseObservedShare`) is told apart on those:
         // by the discriminant refitted on the timed pairs' shapes over the same bands (cached
         // per set of bands). Where those do not separate presses from releases, on all bands.
@@ -1252,6 +1274,15 @@ public final class KeystrokeDetector {
                 if again == releaseAt { break }
                 releaseAt = again
             }
+            if seeded && current.separation < settings.shapeModelRefineBelow {
+                // Not refined far enough: the labelling by timing alone stands.
+                rejectedSeedSeparation = first.separation
+                model = nil
+                observedModels = [:]
+                refinements = 0
+                evidence = [Double](repeating: 0, count: n)
+                releaseAt = labelledByTiming
+            }
         }
         shapeModelRefinements = refinements
         // The pairs decoded so far teach how the levels of a key's press and release compare,
@@ -1270,8 +1301,8 @@ public final class KeystrokeDetector {
                 }
             }
         }
-        shapeModelSeparation = learntFromTiming?.separation
-        swappedPairShare = learntFromTiming?.swapped
+        shapeModelSeparation = model == nil ? nil : learntFromTiming?.separation
+        swappedPairShare = model == nil ? nil : learntFromTiming?.swapped
         // The pairs decoded (amid typing) teach how much quieter this keyboard's releases are than
         // its presses, and what its presses sound like.
         let allDecoded = pairs(releaseAt), decoded = amidTyping(allDecoded)
