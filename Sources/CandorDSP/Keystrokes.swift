@@ -238,14 +238,14 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// A discriminant learnt from the pairs timing alone decodes that separates presses from
     /// releases by less than this many deviations (it alone would mislabel more than a quarter
     /// of the clicks: 2 × 0.674, the normal quartile) is refined: refitted on the pairs its own
-    /// evidence decodes, and the labelling decoded again, up to `shapeModelRefinements` times
+    /// evidence decodes, and the labelling decoded again, up to `shapeModelMaximumRefinements` times
     /// while the refit separates them further and the labelling changes. In fast typing (the next
     /// press within a dwell time of a release) timing alone decodes many pairs out of phase, so
     /// the first discriminant is weak; decoded with it, most pairs come back in phase. Only then:
     /// a discriminant refitted on labels it helped decode measures itself as better than it is,
     /// and one learnt well from timing is not improved by that. 0 turns this off.
     public var shapeModelRefineBelow: Double = 1.35
-    public var shapeModelRefinements = 6
+    public var shapeModelMaximumRefinements = 6
     /// Where the first discriminant falls short of `shapeModelMinimumSeparation`, one that
     /// separates presses from releases by at least this on held-out pairs still seeds that
     /// refinement, and is kept only if refined to `shapeModelRefineBelow` (otherwise the
@@ -1204,30 +1204,26 @@ public final class KeystrokeDetector {
         // is no longer taken for a press, nor a pair decoded out of phase).
         var timed = amidTyping(pairs(releaseAt))
         let withLevel = settings.shapeModelUsesLevel
-        func unswappedOf(_ pairs: [(press: Int, release: Int)]) -> [Bool]? {
-            settings.correctSwappedPairs ? pairs.map { $0.press == 0 || times[$0.press] - times[$0.press - 1] > releaseMax } : nil
-        }
-        var unswapped = unswappedOf(timed)
         // The discriminant on the timed pairs (`timed`: those it learns from), each click
-        // described by `describe`.
-        func discriminant(_ describe: (Candidate) -> Candidate) -> PressReleaseModel? {
-            PressReleaseModel(presses: timed.map { describe(onsets[$0.press]).features(withLevel: withLevel) },
-                              releases: timed.map { describe(onsets[$0.release]).features(withLevel: withLevel) },
-                              minimumPairs: settings.shapeModelMinimumPairs,
-                              minimumSeparation: minimumSeparation,
-                              unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
+        // described by `describe`, asking `minimumSeparation` (default: the settings'). A pair
+        // whose press has no other onset `releaseMaximumSeconds` before it cannot be swapped.
+        func discriminant(minimumSeparation: Double? = nil, _ describe: (Candidate) -> Candidate) -> PressReleaseModel? {
+            let unswapped = settings.correctSwappedPairs
+                ? timed.map { $0.press == 0 || times[$0.press] - times[$0.press - 1] > releaseMax } : nil
+            return PressReleaseModel(presses: timed.map { describe(onsets[$0.press]).features(withLevel: withLevel) },
+                                     releases: timed.map { describe(onsets[$0.release]).features(withLevel: withLevel) },
+                                     minimumPairs: settings.shapeModelMinimumPairs,
+                                     minimumSeparation: minimumSeparation ?? settings.shapeModelMinimumSeparation,
+                                     unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
         }
-        var minimumSeparation = settings.shapeModelMinimumSeparation
         var model = discriminant { $0 }
         // Too weak to be used as it is, a discriminant that still separates presses from
         // releases a little (`shapeModelSeedSeparation`) seeds the refinement below, and is kept
         // only if refined to `shapeModelRefineBelow`.
         var seeded = false
         rejectedSeedSeparation = nil
-        if model == nil, settings.shapeModelRefineBelow > 0, settings.shapeModelSeedSeparation < minimumSeparation {
-            minimumSeparation = settings.shapeModelSeedSeparation
-            model = discriminant { $0 }
-            minimumSeparation = settings.shapeModelMinimumSeparation
+        if model == nil, settings.shapeModelRefineBelow > 0, settings.shapeModelSeedSeparation < settings.shapeModelMinimumSeparation {
+            model = discriminant(minimumSeparation: settings.shapeModelSeedSeparation) { $0 }
             seeded = model != nil
         }
         let learntFromTiming = model, labelledByTiming = releaseAt
@@ -1257,12 +1253,11 @@ public final class KeystrokeDetector {
             // A weak first discriminant is refined on the pairs its evidence decodes
             // (`shapeModelRefineBelow`).
             var current = first
-            while first.separation < settings.shapeModelRefineBelow && refinements < settings.shapeModelRefinements {
-                let learnt = (timed, unswapped)
+            while first.separation < settings.shapeModelRefineBelow && refinements < settings.shapeModelMaximumRefinements {
+                let learnt = timed
                 timed = amidTyping(pairs(releaseAt))
-                unswapped = unswappedOf(timed)
                 guard let refit = discriminant({ $0 }), refit.separation > current.separation else {
-                    (timed, unswapped) = learnt
+                    timed = learnt
                     break
                 }
                 current = refit
