@@ -253,6 +253,17 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// alone so far out of phase that its discriminant barely separates them (Holy Panda, Cherry
     /// MX Black: none at all) though the shapes differ.
     public var shapeModelSeedSeparation: Double = 0
+    /// Where timing leaves no discriminant (none, or a seed not refined far enough), the bursts
+    /// of typing teach one: a run of at least four onsets with none this many seconds before its
+    /// first nor after its last begins with a press and ends with a release, whatever order the
+    /// keys between went down and up in. Fast typing through a voice codec can leave timing
+    /// alone with no discriminant at all where the bursts' ends give one. Held to the bar a
+    /// discriminant learnt from timing is (`shapeModelMinimumSeparation`, on held-out bursts),
+    /// and refined like one. 0 turns this off.
+    public var burstSeedGapSeconds: Double = 0.5
+    /// How many bursts that needs: fewer than `shapeModelMinimumPairs` (a 90 s recording of
+    /// fast typing has about 18), as each burst's two ends are surer than a pair timing decodes.
+    public var burstSeedMinimumPairs = 10
     /// What the recording teaches about its keyboard — the press and release shapes and levels,
     /// the press template and loudness, the clicks' band — is learnt from the pairs amid typing
     /// only: another pair's press within this many seconds. Speech through a voice codec makes
@@ -452,6 +463,15 @@ public final class KeystrokeDetector {
     /// After `finish()`: how many times that discriminant was refitted on the pairs decoded with
     /// it (``KeystrokeSettings/shapeModelRefineBelow``); its separation above is the first's.
     public private(set) var shapeModelRefinements = 0
+    /// After `finish()`: what the press/release discriminant was first learnt from, or `nil`
+    /// when none was (``KeystrokeSettings/burstSeedGapSeconds``).
+    public private(set) var shapeModelSource: ShapeModelSource?
+    public enum ShapeModelSource: String, Sendable {
+        /// The pairs timing alone decodes.
+        case timing
+        /// The bursts' first and last sounds.
+        case bursts
+    }
     /// After `finish()`: the separation of a discriminant too weak to use that seeded the
     /// refinement and was not kept (``KeystrokeSettings/shapeModelSeedSeparation``), if any.
     public private(set) var rejectedSeedSeparation: Double?
@@ -1207,12 +1227,13 @@ public final class KeystrokeDetector {
         // The discriminant on the timed pairs (`timed`: those it learns from), each click
         // described by `describe`, asking `minimumSeparation` (default: the settings'). A pair
         // whose press has no other onset `releaseMaximumSeconds` before it cannot be swapped.
-        func discriminant(minimumSeparation: Double? = nil, _ describe: (Candidate) -> Candidate) -> PressReleaseModel? {
+        func discriminant(minimumSeparation: Double? = nil, minimumPairs: Int? = nil,
+                          _ describe: (Candidate) -> Candidate) -> PressReleaseModel? {
             let unswapped = settings.correctSwappedPairs
                 ? timed.map { $0.press == 0 || times[$0.press] - times[$0.press - 1] > releaseMax } : nil
             return PressReleaseModel(presses: timed.map { describe(onsets[$0.press]).features(withLevel: withLevel) },
                                      releases: timed.map { describe(onsets[$0.release]).features(withLevel: withLevel) },
-                                     minimumPairs: settings.shapeModelMinimumPairs,
+                                     minimumPairs: minimumPairs ?? settings.shapeModelMinimumPairs,
                                      minimumSeparation: minimumSeparation ?? settings.shapeModelMinimumSeparation,
                                      unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
         }
@@ -1226,7 +1247,8 @@ public final class KeystrokeDetector {
             model = discriminant(minimumSeparation: settings.shapeModelSeedSeparation) { $0 }
             seeded = model != nil
         }
-        let learntFromTiming = model, labelledByTiming = releaseAt
+        var firstModel = model
+        let labelledByTiming = releaseAt, timedByTiming = timed
         // A click observed in some bands only (`releaseObservedShare`) is told apart on those:
         // by the discriminant refitted on the timed pairs' shapes over the same bands (cached
         // per set of bands). Where those do not separate presses from releases, on all bands.
@@ -1247,20 +1269,30 @@ public final class KeystrokeDetector {
             return observedModel.releaseEvidence(onset.restricted(to: bands).features(withLevel: withLevel))
         }
         var refinements = 0
-        if let first = model {
+        // Labels decoded with the discriminant `first`, refined while weak; a seed (`seeded`)
+        // not refined to `shapeModelRefineBelow` is rejected: the labelling by timing alone
+        // stands. Returns whether it was kept.
+        func learn(from first: PressReleaseModel, seeded: Bool, learntFromOthers: Bool = false) -> Bool {
+            model = first
+            observedModels = [:]
+            refinements = 0
             evidence = onsets.map(releaseEvidence)
             releaseAt = decode(evidence)
             // A weak first discriminant is refined on the pairs its evidence decodes
             // (`shapeModelRefineBelow`).
             var current = first
+            // (A seed learnt from other examples than decoded pairs measured its separation on
+            // those: its first refit is not held to it.)
+            var bar = learntFromOthers ? -Double.infinity : first.separation
             while first.separation < settings.shapeModelRefineBelow && refinements < settings.shapeModelMaximumRefinements {
                 let learnt = timed
                 timed = amidTyping(pairs(releaseAt))
-                guard let refit = discriminant({ $0 }), refit.separation > current.separation else {
+                guard let refit = discriminant({ $0 }), refit.separation > bar else {
                     timed = learnt
                     break
                 }
                 current = refit
+                bar = refit.separation
                 model = refit
                 observedModels = [:]
                 refinements += 1
@@ -1269,14 +1301,40 @@ public final class KeystrokeDetector {
                 if again == releaseAt { break }
                 releaseAt = again
             }
-            if seeded && current.separation < settings.shapeModelRefineBelow {
-                // Not refined far enough: the labelling by timing alone stands.
-                rejectedSeedSeparation = first.separation
-                model = nil
-                observedModels = [:]
-                refinements = 0
-                evidence = [Double](repeating: 0, count: n)
-                releaseAt = labelledByTiming
+            guard seeded && current.separation < settings.shapeModelRefineBelow else { return true }
+            // Not refined far enough: the labelling by timing alone stands.
+            rejectedSeedSeparation = first.separation
+            model = nil
+            observedModels = [:]
+            refinements = 0
+            evidence = [Double](repeating: 0, count: n)
+            releaseAt = labelledByTiming
+            timed = timedByTiming
+            return false
+        }
+        var source: ShapeModelSource? = model == nil ? nil : .timing
+        if let first = model, !learn(from: first, seeded: seeded) { firstModel = nil; source = nil }
+        // Where timing leaves no discriminant at all, the bursts of typing teach one: a burst's
+        // first sound (nothing `burstSeedGapSeconds` before it) is a press, its last (nothing
+        // as long after it) a release — whatever order the keys between were pressed and
+        // released in. Held to the bar a discriminant learnt from timing is, on held-out
+        // bursts, and refined like one (its first refit not held to the bursts' separation:
+        // that was measured on other examples).
+        if model == nil, settings.burstSeedGapSeconds > 0 {
+            let gap = settings.burstSeedGapSeconds
+            var ends: [(press: Int, release: Int)] = []
+            var first = 0
+            for i in 0..<n where i + 1 == n || times[i + 1] - times[i] > gap {
+                if i - first + 1 >= 4 { ends.append((first, i)) }
+                first = i + 1
+            }
+            timed = ends
+            if let fromBursts = discriminant(minimumPairs: settings.burstSeedMinimumPairs, { $0 }),
+               learn(from: fromBursts, seeded: false, learntFromOthers: true) {
+                firstModel = fromBursts
+                source = .bursts
+            } else {
+                timed = timedByTiming
             }
         }
         shapeModelRefinements = refinements
@@ -1296,8 +1354,9 @@ public final class KeystrokeDetector {
                 }
             }
         }
-        shapeModelSeparation = model == nil ? nil : learntFromTiming?.separation
-        swappedPairShare = model == nil ? nil : learntFromTiming?.swapped
+        shapeModelSeparation = model == nil ? nil : firstModel?.separation
+        shapeModelSource = model == nil ? nil : source
+        swappedPairShare = model == nil ? nil : firstModel?.swapped
         // The pairs decoded (amid typing) teach how much quieter this keyboard's releases are than
         // its presses, and what its presses sound like.
         let allDecoded = pairs(releaseAt), decoded = amidTyping(allDecoded)

@@ -128,6 +128,7 @@ public enum Analysis {
             .detect(heard: heard, logged: log.map(\.keyDownTimes), speech: keyboardSpeech,
                     pressReleaseSeparation: decoded.keystrokes?.shapeModelSeparation,
                     pressReleaseRefinements: decoded.keystrokes?.shapeModelRefinements ?? 0,
+                    pressReleaseSource: decoded.keystrokes?.shapeModelSource?.rawValue,
                     onsetBand: decoded.keystrokes.map { (low: $0.settings.bandLowHz, high: $0.onsetBandTop_Hz, clicksTo: $0.clickBandTop_Hz, aboveClicks: $0.aboveClickBandCount) })
         results.append(keyboard)
         let clock = alignment ?? ClockAlignment(offset_s: 0, source: "session header")
@@ -241,6 +242,7 @@ public enum Analysis {
         settings.correctSwappedPairs = configuration.keyboard.correctSwappedPairs
         settings.learningContextSeconds = configuration.keyboard.learningContextSeconds
         settings.shapeModelRefineBelow = configuration.keyboard.shapeModelRefineBelow
+        settings.burstSeedGapSeconds = configuration.keyboard.burstSeedGapSeconds
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         let margin = configuration.keyboard.aboveClickBandMarginDB

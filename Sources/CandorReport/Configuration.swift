@@ -182,6 +182,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// this many deviations is refined on the pairs decoded with it
         /// (``KeystrokeSettings/shapeModelRefineBelow``). 0: never.
         public var shapeModelRefineBelow: Double = 1.35
+        /// Where timing leaves no press/release discriminant, one is learnt from the bursts of
+        /// typing — each one's first sound a press, its last a release — bursts being runs of
+        /// onsets with none this many seconds before or after
+        /// (``KeystrokeSettings/burstSeedGapSeconds``). 0: never.
+        public var burstSeedGapSeconds: Double = 0.5
         /// Onsets are also measured in narrower bands (to 9 and 13 kHz), and the narrowest still
         /// holding this recording's clicks is used: a keyboard heard through a meeting app's voice
         /// codec has nothing above 8 or 12 kHz, and speech mixed in afterwards fills the band above
@@ -215,7 +220,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case typicalityObservedShare = "typicality_observed_share", releaseObservedShare = "release_observed_share"
             case aboveClickBandMarginDB = "above_click_band_margin_db"
             case correctSwappedPairs = "correct_swapped_pairs", learningContextSeconds = "learning_context_s"
-            case shapeModelRefineBelow = "shape_model_refine_below"
+            case shapeModelRefineBelow = "shape_model_refine_below", burstSeedGapSeconds = "burst_seed_gap_s"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -250,6 +255,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "typicality_observed_share": "a press's typicality is measured on the shape bands where it stands 3 dB out of what sounded before it (a quiet press under speech: the other bands are the speech's), when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "correct_swapped_pairs": "the press/release discriminant learns from the pairs timing alone decodes, some of them out of phase (press taken for release and release for press; in fast typing a release is often followed by the next press within a dwell time), which makes presses and releases look more alike than they are: the share swapped is measured against the pairs whose press has no other click in the 0.2 s before it (they cannot be), at least 40 of them, and the discriminant's class means, spread and confusion corrected for it (false: taken as they are)",
             "learning_context_s": "what the recording teaches about its keyboard (press and release shapes and levels, the press template and loudness, the band its clicks reach) is learnt from the press–release pairs with another pair's press within this distance only: speech through a voice codec makes press–release-like pairs of its own, one at a time, and a recording that is mostly talk would otherwise teach its speech as the keyboard (s; 0: every pair)",
+            "burst_seed_gap_s": "where timing alone leaves no press/release discriminant (fast typing through a voice codec can), one is learnt from the bursts of typing — runs of at least four onsets with none this many seconds before or after: each one's first sound a press, its last a release, whatever order the keys between went down and up in — held to the bar a discriminant from timing is and refined like one (press_release_learnt_from: bursts; 0: never) (s)",
             "shape_model_refine_below": "a press/release discriminant learnt from the pairs timing alone decodes that separates presses from releases by less than this many deviations on held-out pairs (it alone would mislabel more than a quarter of the clicks) is refitted on the pairs decoded with its evidence, and the labelling decoded again, up to six times while the refit separates them further: in fast typing (the next press within a dwell time of a release) timing alone decodes many pairs out of phase and the first discriminant is weak (press_release_refinements; press_release_separation stays the first's; 0: never)",
             "release_observed_share": "whether a click sounds like a press or a release is judged on the shape bands where it stands 3 dB out of what sounded before it, by the press/release discriminant refitted on those bands, when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "faint_test_share": "onsets that fall short of the rise test or the decay test but pass it at this share of its bars are faint too (0–1; 1 turns this off)",
@@ -403,6 +409,12 @@ public struct Configuration: Sendable, Equatable, Codable {
         }
         guard keyboard.typingContextKeys >= 1 else {
             throw LoadError(path: path, message: "'keyboard.typing_context_keys' must be at least 1 (1: any other press)")
+        }
+        // A pause between bursts is longer than any key is held (the keystroke detector's
+        // `releaseMaximumSeconds`): a shorter one would split a key's press from its release.
+        let held = 0.2
+        guard keyboard.burstSeedGapSeconds == 0 || keyboard.burstSeedGapSeconds > held else {
+            throw LoadError(path: path, message: "'keyboard.burst_seed_gap_s' must be 0 (off) or above \(held) s, the longest a key is held (got \(keyboard.burstSeedGapSeconds))")
         }
         // Shares of this keyboard's presses (0…1).
         for (key, value) in [("minimum_press_typicality", keyboard.minimumPressTypicality),

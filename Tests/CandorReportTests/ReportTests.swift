@@ -107,6 +107,8 @@ struct ReportTests {
                                 (#"{"keyboard":{"typing_context_keys":1.5}}"#, "must be a whole number"),
                                 (#"{"keyboard":{"learning_context_s":-1}}"#, "'keyboard.learning_context_s' must not be negative"),
                                 (#"{"keyboard":{"shape_model_refine_below":-0.5}}"#, "'keyboard.shape_model_refine_below' must not be negative"),
+                                (#"{"keyboard":{"burst_seed_gap_s":0.1}}"#, "'keyboard.burst_seed_gap_s' must be 0 (off) or above 0.2 s"),
+                                (#"{"keyboard":{"burst_seed_gap_s":-1}}"#, "'keyboard.burst_seed_gap_s' must not be negative"),
                                 (#"{"keyboard":{"minimum_press_typicality":1.5}}"#, "'keyboard.minimum_press_typicality' (1.5) must lie between 0 and 1"),
                                 (#"{"keyboard":{"lone_press_typicality":2}}"#, "'keyboard.lone_press_typicality' (2.0) must lie between 0 and 1"),
                                 (#"{"keyboard":{"loud_press_share":1.5}}"#, "'keyboard.loud_press_share' (1.5) must lie between 0 and 1"),
