@@ -251,7 +251,8 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// refinement, and is kept only if refined to `shapeModelRefineBelow` (otherwise the
     /// labelling by timing alone stands). Fast typing through a voice codec can leave timing
     /// alone so far out of phase that its discriminant barely separates them (Holy Panda, Cherry
-    /// MX Black: none at all) though the shapes differ.
+    /// MX Black: none at all) though the shapes differ. (Where the seed is rejected, the bursts
+    /// may still give one: `burstSeedGapSeconds`.)
     public var shapeModelSeedSeparation: Double = 0
     /// Where timing leaves no discriminant (none, or a seed not refined far enough), the bursts
     /// of typing teach one: a run of at least four onsets with none this many seconds before its
@@ -1271,8 +1272,8 @@ public final class KeystrokeDetector {
         var refinements = 0
         // Labels decoded with the discriminant `first`, refined while weak; a seed (`seeded`)
         // not refined to `shapeModelRefineBelow` is rejected: the labelling by timing alone
-        // stands. Returns whether it was kept.
-        func learn(from first: PressReleaseModel, seeded: Bool, learntFromOthers: Bool = false) -> Bool {
+        // stands. Returns whether it was kept (always, unless a seed).
+        @discardableResult func learn(from first: PressReleaseModel, seeded: Bool, learntFromOthers: Bool = false) -> Bool {
             model = first
             observedModels = [:]
             refinements = 0
@@ -1329,8 +1330,8 @@ public final class KeystrokeDetector {
                 first = i + 1
             }
             timed = ends
-            if let fromBursts = discriminant(minimumPairs: settings.burstSeedMinimumPairs, { $0 }),
-               learn(from: fromBursts, seeded: false, learntFromOthers: true) {
+            if let fromBursts = discriminant(minimumPairs: settings.burstSeedMinimumPairs, { $0 }) {
+                learn(from: fromBursts, seeded: false, learntFromOthers: true)
                 firstModel = fromBursts
                 source = .bursts
             } else {
