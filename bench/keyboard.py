@@ -62,7 +62,11 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
   - an interview (`…-sparse-typing-wideband`): typing only from 35 to 55 s of the 90 s of
     LibriVox speech, the Model M and the thirteen, through the 16 kHz voice mode;
   - fast typing through the meeting codec (a probe, `…-fast-typing-wideband`): the thirteen
-    typed with presses 0.1–0.25 s apart under the LibriVox speech, through the 16 kHz voice mode.
+    typed with presses 0.1–0.25 s apart under the LibriVox speech, through the 16 kHz voice mode;
+  - other speech (a probe, `…-other-speech-wideband`): the thirteen under two voices never used
+    to tune anything — the Asterisk prompt packages' Allison (en-US, a woman) and Carlo (it-IT, a
+    man), prompts alternating 0.3 s apart, at the LibriVox clips' level — through the 16 kHz
+    voice mode.
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -206,8 +210,53 @@ def webrtc_processing(source, media):
     ffmpeg("-i", audio, "-c:a", "libopus", "-b:a", "24k", media)
 
 
+# Other speech (session 24), never used to tune anything: two professional voices of the
+# Asterisk prompt packages (G.722, 16 kHz), a woman's in English and a man's in Italian.
+OTHER_SPEECH = ["/usr/share/asterisk/sounds/en_US_f_Allison", "/usr/share/asterisk/sounds/it_IT_m_Carlo"]
+
+
+def other_speech(seconds):
+    """The other voices' prompts, alternating, 0.3 s apart from 1 s on (a conversation's pauses,
+    not a reading's), at the LibriVox clips' level (the same RMS over the sounding 20 ms blocks),
+    `seconds` long; made once into bench/work/keyboard/ (ffmpeg decodes each prompt)."""
+    path = os.path.join(WORK, f"other-speech-{int(seconds)}.wav")
+    if os.path.exists(path):
+        return load(path)
+    import random
+    prompts = []
+    for folder in OTHER_SPEECH:
+        files = sorted(glob.glob(os.path.join(folder, "*.g722")))
+        if len(files) < 40:
+            sys.exit(f"keyboard.py: {folder} is not installed (scripts/install-deps.sh bench)")
+        random.Random(24).shuffle(files)
+        prompts.append(files)
+    out = numpy.zeros(int(seconds * RATE), dtype=numpy.float32)
+    position, k = RATE, 0
+    while position < len(out):
+        x = load(prompts[k % 2][k // 2])
+        end = min(len(out), position + len(x))
+        out[position:end] += x[: end - position]
+        position += len(x) + int(0.3 * RATE)
+        k += 1
+    def active_rms(y):
+        block = int(0.02 * RATE)
+        blocks = y[: len(y) // block * block].reshape(-1, block)
+        rms = numpy.sqrt(numpy.mean(blocks ** 2, axis=1))
+        return float(numpy.sqrt(numpy.mean(rms[rms > 10 ** (-50 / 20)] ** 2)))
+    reference = numpy.zeros(len(out), dtype=numpy.float32)
+    add_speech(reference, True)
+    out *= active_rms(reference) / active_rms(out)
+    os.makedirs(WORK, exist_ok=True)
+    soundfile.write(path + ".tmp.wav", out, RATE, subtype="FLOAT")
+    os.replace(path + ".tmp.wav", path)
+    return out
+
+
 def add_speech(out, speech):
     """Adds the speech clips one after another (0.8 s apart) from 1 s on."""
+    if speech == "other":
+        out += other_speech(len(out) / RATE)[: len(out)]
+        return
     position = RATE
     folder = FULL_BAND_SPEECH if speech == "full-band" else SPEECH
     clips = sorted(p for p in glob.glob(os.path.join(folder, "*.wav")) if not p.endswith("Noise.wav"))
@@ -467,6 +516,12 @@ def main():
     cases += [(f"real-{profile}-fast-typing-wideband", True, "wideband", False, {"profile": profile})
               for profile in REAL_KEYBOARDS]
     cases += [(f"stroke-{profile}-fast-typing-wideband", True, "wideband", False, {"strokes": profile})
+              for profile in STROKE_KEYBOARDS]
+    # A probe (session 24): the thirteen under other speech — two voices never used to tune
+    # anything (Asterisk's Allison, en-US, and Carlo, it-IT) — through the 16 kHz voice mode.
+    cases += [(f"real-{profile}-other-speech-wideband", "other", "wideband", False, {"profile": profile})
+              for profile in REAL_KEYBOARDS]
+    cases += [(f"stroke-{profile}-other-speech-wideband", "other", "wideband", False, {"strokes": profile})
               for profile in STROKE_KEYBOARDS]
     # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
     for profile in STROKE_KEYBOARDS:
