@@ -1248,7 +1248,8 @@ public final class KeystrokeDetector {
             model = discriminant(minimumSeparation: settings.shapeModelSeedSeparation) { $0 }
             seeded = model != nil
         }
-        var firstModel = model
+        // The discriminant as first learnt (before any refinement) and what from: reported.
+        var learnt = model.map { (first: $0, source: ShapeModelSource.timing) }
         let labelledByTiming = releaseAt, timedByTiming = timed
         // A click observed in some bands only (`releaseObservedShare`) is told apart on those:
         // by the discriminant refitted on the timed pairs' shapes over the same bands (cached
@@ -1313,8 +1314,7 @@ public final class KeystrokeDetector {
             timed = timedByTiming
             return false
         }
-        var source: ShapeModelSource? = model == nil ? nil : .timing
-        if let first = model, !learn(from: first, seeded: seeded) { firstModel = nil; source = nil }
+        if let first = model, !learn(from: first, seeded: seeded) { learnt = nil }
         // Where timing leaves no discriminant at all, the bursts of typing teach one: a burst's
         // first sound (nothing `burstSeedGapSeconds` before it) is a press, its last (nothing
         // as long after it) a release — whatever order the keys between were pressed and
@@ -1323,6 +1323,7 @@ public final class KeystrokeDetector {
         // that was measured on other examples).
         if model == nil, settings.burstSeedGapSeconds > 0 {
             let gap = settings.burstSeedGapSeconds
+            // (At least four onsets: two keys' presses and releases.)
             var ends: [(press: Int, release: Int)] = []
             var first = 0
             for i in 0..<n where i + 1 == n || times[i + 1] - times[i] > gap {
@@ -1332,8 +1333,7 @@ public final class KeystrokeDetector {
             timed = ends
             if let fromBursts = discriminant(minimumPairs: settings.burstSeedMinimumPairs, { $0 }) {
                 learn(from: fromBursts, seeded: false, learntFromOthers: true)
-                firstModel = fromBursts
-                source = .bursts
+                learnt = (fromBursts, .bursts)
             } else {
                 timed = timedByTiming
             }
@@ -1355,9 +1355,9 @@ public final class KeystrokeDetector {
                 }
             }
         }
-        shapeModelSeparation = model == nil ? nil : firstModel?.separation
-        shapeModelSource = model == nil ? nil : source
-        swappedPairShare = model == nil ? nil : firstModel?.swapped
+        shapeModelSeparation = model == nil ? nil : learnt?.first.separation
+        shapeModelSource = model == nil ? nil : learnt?.source
+        swappedPairShare = model == nil ? nil : learnt?.first.swapped
         // The pairs decoded (amid typing) teach how much quieter this keyboard's releases are than
         // its presses, and what its presses sound like.
         let allDecoded = pairs(releaseAt), decoded = amidTyping(allDecoded)
