@@ -66,7 +66,8 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
   - other speech (a probe, `…-other-speech-wideband`): the thirteen under two voices never used
     to tune anything — the Asterisk prompt packages' Allison (en-US, a woman) and Carlo (it-IT, a
     man), prompts alternating 0.3 s apart, at the LibriVox clips' level — through the 16 kHz
-    voice mode.
+    voice mode; and the interview (typing from 35 to 55 s only) under them, the Model M and the
+    thirteen (`…-other-speech-interview-wideband`).
 Each case has an event log with the true presses on a clock 1.3 s behind the media.
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
@@ -522,6 +523,12 @@ def main():
     cases += [(f"real-{profile}-other-speech-wideband", "other", "wideband", False, {"profile": profile})
               for profile in REAL_KEYBOARDS]
     cases += [(f"stroke-{profile}-other-speech-wideband", "other", "wideband", False, {"strokes": profile})
+              for profile in STROKE_KEYBOARDS]
+    # …and the interview (typing only from 35 to 55 s) under those voices: the Model M and the thirteen.
+    cases += [("other-speech-interview-wideband", "other", "wideband", False, {"typing_s": (35, 55)})]
+    cases += [(f"real-{profile}-other-speech-interview-wideband", "other", "wideband", False, {"profile": profile, "typing_s": (35, 55)})
+              for profile in REAL_KEYBOARDS]
+    cases += [(f"stroke-{profile}-other-speech-interview-wideband", "other", "wideband", False, {"strokes": profile, "typing_s": (35, 55)})
               for profile in STROKE_KEYBOARDS]
     # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
     for profile in STROKE_KEYBOARDS:

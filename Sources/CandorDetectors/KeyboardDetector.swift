@@ -96,9 +96,13 @@ public struct KeyboardDetector: Sendable {
         }
         var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0, jointKeys = 0
         // Whether a lone press amid `context` is kept by one of the rules (counted under it); the
-        // impulsive rule only amid the presses kept (`impulsiveToo`, below).
+        // impulsive rule only amid the presses kept (`impulsiveToo`, below). Amid: another press
+        // of `context` within `typingContextSeconds` — for a faint one (its onset below the
+        // detection threshold: weaker evidence of a sound at all) `typingContextKeys` others, as
+        // a press heard with its release needs inside speech.
         func keptByRule(_ index: Int, amid context: [Int], impulsiveToo: Bool) -> Bool {
-            guard another(of: context, near: index) else { return false }
+            let others = transients[index].faint ? max(1, settings.typingContextKeys) : 1
+            guard another(of: context, near: index, count: others) else { return false }
             if maskedKey(index) { maskedKeys += 1; return true }
             let transient = transients[index]
             switch tests.passed(typicality: transient.typicality, loudness: transient.loudness,

@@ -237,7 +237,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "require_release_in_speech": "within the candidate's speech a transient counts as a key press only if its release is heard too (plosives are lone transients)",
             "speech_margin_s": "how far either side of the candidate's speech that rule applies (s)",
             "typing_context_s": "…and there a press also needs typing_context_keys other presses with their releases within this distance: typing comes in bursts (s)",
-            "typing_context_keys": "…how many (speech through a voice codec makes a press-and-release-like pair of sounds now and then, and two of them within a second by chance; 1: any other)",
+            "typing_context_keys": "…how many (speech through a voice codec makes a press-and-release-like pair of sounds now and then, and two of them within a second by chance; 1: any other); a faint press inside speech needs as many presses around it",
             "minimum_release_fraction": "the rule is off when fewer than this fraction of presses outside speech have a release heard (a keyboard with silent releases)…",
             "release_evidence_keys": "…out of at least this many",
             "lone_press_typicality": "inside speech a press without a release also counts, whatever its release would have sounded like, if another press is heard within typing_context_s and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",

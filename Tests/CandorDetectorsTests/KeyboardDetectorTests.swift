@@ -419,4 +419,28 @@ struct KeyboardDetectorTests {
         #expect(result.fields["faint_presses"]?.number == 2)
         #expect(result.fields["presses_in_speech_typical"]?.number == 1)
     }
+
+    /// …but amid typing means more for a faint press: `typingContextKeys` other presses within
+    /// `typingContextSeconds`, as for a press heard with its release inside speech — in an
+    /// interview's talk, a speech sound a second from one press passed for a faint one. A press
+    /// standing above the threshold needs one.
+    @Test("inside speech a faint press needs as much typing around it as a press with its release")
+    func faintPressContext() throws {
+        func lone(_ t: Double, faint: Bool) -> Keystroke {
+            Keystroke(time_s: t, confidence: faint ? 0.3 : 0.9, strength: faint ? 5 : 10, typicality: 0.6, loudness: 0.2,
+                      impulsiveness: 0.3, faint: faint)
+        }
+        // 22.25: one press within 1 s (21.3); 21.6: three (21.0, 21.15, 21.3) — and once that is
+        // kept, 22.25 has two.
+        let (_, faintFound, typing) = inSpeech([lone(22.25, faint: true)])
+        #expect(faintFound == typing)
+        let (_, both, _) = inSpeech([lone(21.6, faint: true), lone(22.25, faint: true)])
+        #expect(both == typing.union([21.6, 22.25]))
+        let (_, found, _) = inSpeech([lone(22.25, faint: false)])
+        #expect(found == typing.union([22.25]))
+        var one = Configuration.Keyboard()
+        one.typingContextKeys = 1
+        let (_, relaxed, _) = inSpeech([lone(22.25, faint: true)], settings: one)
+        #expect(relaxed == typing.union([22.25]))
+    }
 }
