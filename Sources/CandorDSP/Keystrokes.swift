@@ -1287,10 +1287,10 @@ public final class KeystrokeDetector {
             // those: its first refit is not held to it.)
             var bar = learntFromOthers ? -Double.infinity : first.separation
             while first.separation < settings.shapeModelRefineBelow && refinements < settings.shapeModelMaximumRefinements {
-                let learnt = timed
+                let previous = timed
                 timed = amidTyping(pairs(releaseAt))
                 guard let refit = discriminant({ $0 }), refit.separation > bar else {
-                    timed = learnt
+                    timed = previous
                     break
                 }
                 current = refit
@@ -1355,9 +1355,10 @@ public final class KeystrokeDetector {
                 }
             }
         }
-        shapeModelSeparation = model == nil ? nil : learnt?.first.separation
-        shapeModelSource = model == nil ? nil : learnt?.source
-        swappedPairShare = model == nil ? nil : learnt?.first.swapped
+        // (`learnt` is nil exactly where `model` is: none learnt, or a seed rejected.)
+        shapeModelSeparation = learnt?.first.separation
+        shapeModelSource = learnt?.source
+        swappedPairShare = learnt?.first.swapped
         // The pairs decoded (amid typing) teach how much quieter this keyboard's releases are than
         // its presses, and what its presses sound like.
         let allDecoded = pairs(releaseAt), decoded = amidTyping(allDecoded)

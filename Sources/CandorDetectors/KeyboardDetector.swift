@@ -101,10 +101,9 @@ public struct KeyboardDetector: Sendable {
         // detection threshold: weaker evidence of a sound at all) `typingContextKeys` others, as
         // a press heard with its release needs inside speech.
         func keptByRule(_ index: Int, amid context: [Int], impulsiveToo: Bool) -> Bool {
-            let others = transients[index].faint ? max(1, settings.typingContextKeys) : 1
-            guard another(of: context, near: index, count: others) else { return false }
-            if maskedKey(index) { maskedKeys += 1; return true }
             let transient = transients[index]
+            guard another(of: context, near: index, count: transient.faint ? max(1, settings.typingContextKeys) : 1) else { return false }
+            if maskedKey(index) { maskedKeys += 1; return true }
             switch tests.passed(typicality: transient.typicality, loudness: transient.loudness,
                                 impulsiveness: transient.impulsiveness, impulsiveToo: impulsiveToo) {
             case .typical: typicalKeys += 1

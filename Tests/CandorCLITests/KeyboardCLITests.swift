@@ -74,6 +74,8 @@ struct KeyboardCLITests {
         // learnt from this recording even under speech through Opus (1.3 and 0.9 deviations).
         #expect(separation != nil)
         #expect(keyboard["press_release_refinements"] is Int)
+        // A discriminant was learnt, so the report says from what.
+        #expect(["timing", "bursts"].contains(keyboard["press_release_learnt_from"] as? String))
         // Full-band speech is the harder case (README): its fricatives and plosive bursts reach
         // the key band and mask presses; measured 0.86 here (0.80 by timing alone), 0.92 over
         // LibriVox.

@@ -145,9 +145,10 @@ struct KeyboardDetectorTests {
             + (plosives + lateLone).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10) }
         let speech = [SpeechSegment(start_s: 20, end_s: 30)]
         let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech,
-                                          pressReleaseSeparation: 2.25, pressReleaseRefinements: 3)
+                                          pressReleaseSeparation: 2.25, pressReleaseRefinements: 3, pressReleaseSource: "bursts")
         #expect(result.fields["press_release_separation"] == .number(2.25))
         #expect(result.fields["press_release_refinements"] == .number(3))
+        #expect(result.fields["press_release_learnt_from"] == .string("bursts"))
         let kept = Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number))
         #expect(kept == Set(typingOutside + pairedInSpeech + lateLone))
         #expect(result.fields["lone_transients_in_speech"]?.number == Double(plosives.count + isolatedPair.count + twoPairs.count))
@@ -173,6 +174,7 @@ struct KeyboardDetectorTests {
         #expect(result.fields["releases_heard_outside_speech"]?.number == 0)
         #expect(result.fields["press_release_separation"] == .null)
         #expect(result.fields["press_release_refinements"] == .number(0))
+        #expect(result.fields["press_release_learnt_from"] == .null)
         #expect(result.fields["presses_outside_speech"]?.number == Double(outside.count))
     }
 
