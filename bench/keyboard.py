@@ -248,8 +248,10 @@ def other_speech(seconds):
     add_speech(reference, True)
     out *= active_rms(reference) / active_rms(out)
     os.makedirs(WORK, exist_ok=True)
-    soundfile.write(path + ".tmp.wav", out, RATE, subtype="FLOAT")
-    os.replace(path + ".tmp.wav", path)
+    # (A temporary name of this process's own: runs in parallel may make it at once.)
+    temporary = f"{path}.{os.getpid()}.tmp.wav"
+    soundfile.write(temporary, out, RATE, subtype="FLOAT")
+    os.replace(temporary, path)
     return out
 
 
