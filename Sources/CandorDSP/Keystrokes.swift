@@ -265,6 +265,15 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// How many bursts that needs: fewer than `shapeModelMinimumPairs` (a 90 s recording of
     /// fast typing has about 18), as each burst's two ends are surer than a pair timing decodes.
     public var burstSeedMinimumPairs = 10
+    /// Without a press/release discriminant (none learnt), the decoding tells a press from a
+    /// release by timing alone, and where a press was not heard as an onset (masked by speech,
+    /// merged with another sound) its release is decoded as a press of its own. So a press a
+    /// dwell time after the last press reported — where that one's release would be, by this
+    /// typist's dwell times — is reported only if its typicality and loudness together
+    /// (``PressTemplate/jointShare(_:_:)``) are at least this likely of this recording's
+    /// presses: releases are quieter and shaped otherwise, presses are spread evenly over both
+    /// shares. 0 turns this off; without a press template (too few pairs) it does nothing.
+    public var releaseLikeJointShare: Double = 0.1
     /// What the recording teaches about its keyboard — the press and release shapes and levels,
     /// the press template and loudness, the clicks' band — is learnt from the pairs amid typing
     /// only: another pair's press within this many seconds. Speech through a voice codec makes
@@ -476,6 +485,9 @@ public final class KeystrokeDetector {
     /// After `finish()`: the separation of a discriminant too weak to use that seeded the
     /// refinement and was not kept (``KeystrokeSettings/shapeModelSeedSeparation``), if any.
     public private(set) var rejectedSeedSeparation: Double?
+    /// After `finish()`: presses left out as probably releases decoded as presses
+    /// (``KeystrokeSettings/releaseLikeJointShare``).
+    public private(set) var releaseLikePresses = 0
     /// After `finish()`: how many presses landing on a release the flight times decoded make
     /// likely, and how many releases the rule would take for presses too
     /// (``KeystrokeSettings/pressesOnReleasesByFlightTimes``).
@@ -1507,6 +1519,30 @@ public final class KeystrokeDetector {
             }
         }
         if unordered { presses.sort { $0.time_s < $1.time_s } }
+        releaseLikePresses = 0
+        if model == nil, settings.releaseLikeJointShare > 0, template != nil, !confirmedLevels.isEmpty {
+            presses = dropReleaseLike(presses, bar: settings.releaseLikeJointShare) { timingScore($0).map { $0 > 0 } ?? false }
+        }
         return (presses, decoded.map { onsets[$0.press] })
+    }
+
+    /// `presses` (in time order) less those a dwell time after the last one kept (`atDwell`
+    /// of the gap) whose typicality and loudness together are less likely of a press than `bar`
+    /// (``KeystrokeSettings/releaseLikeJointShare``). A press landing on a release is left alone
+    /// (it is at a dwell time by what it is); so is one without both shares. Counted in
+    /// `releaseLikePresses`.
+    private func dropReleaseLike(_ presses: [Keystroke], bar: Double, atDwell: (Double) -> Bool) -> [Keystroke] {
+        var kept: [Keystroke] = []
+        kept.reserveCapacity(presses.count)
+        for press in presses {
+            if let last = kept.last, !press.pressedOnRelease, atDwell(press.time_s - last.time_s),
+               let typicality = press.typicality, let loudness = press.loudness,
+               PressTemplate.jointShare(typicality, loudness) < bar {
+                releaseLikePresses += 1
+                continue
+            }
+            kept.append(press)
+        }
+        return kept
     }
 }

@@ -33,12 +33,15 @@ public struct KeyboardDetector: Sendable {
     ///     spectral shape (``KeystrokeDetector/shapeModelSeparation``), reported as evidence, and
     ///     how many times that discriminant was refined (``KeystrokeDetector/shapeModelRefinements``)
     ///     and what it was first learnt from (``KeystrokeDetector/shapeModelSource``).
+    ///   - releaseLikePresses: how many presses the keystroke detector left out as probably
+    ///     releases (``KeystrokeDetector/releaseLikePresses``), reported.
     ///   - onsetBand: the band the presses were found in (Hz), how high the clicks reach
     ///     (``KeystrokeDetector/onsetBandTop_Hz``, ``KeystrokeDetector/clickBandTop_Hz``), and how
     ///     many transients rose above that and were set aside
     ///     (``KeystrokeDetector/aboveClickBandCount``), reported.
     public func detect(heard transients: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = [],
                        pressReleaseSeparation: Double? = nil, pressReleaseRefinements: Int = 0, pressReleaseSource: String? = nil,
+                       releaseLikePresses: Int = 0,
                        onsetBand: (low: Double, high: Double, clicksTo: Double?, aboveClicks: Int)? = nil) -> (DetectorResult, ClockAlignment?) {
         // Inside speech, a lone transient (no release heard) is more likely a plosive burst
         // than a key: key presses come with releases, speech sounds do not. Unless this keyboard's
@@ -157,6 +160,7 @@ public struct KeyboardDetector: Sendable {
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,
             "press_release_refinements": JSONValue(pressReleaseRefinements),
             "press_release_learnt_from": pressReleaseSource.map { .string($0) } ?? .null,
+            "release_like_presses": JSONValue(releaseLikePresses),
             "onset_band_hz": onsetBand.map { .array([.number($0.low), .number($0.high)]) } ?? .null,
             "click_band_top_hz": onsetBand?.clicksTo.map { .number($0) } ?? .null,
             "transients_above_click_band": onsetBand.map { JSONValue($0.aboveClicks) } ?? .null,

@@ -129,6 +129,7 @@ public enum Analysis {
                     pressReleaseSeparation: decoded.keystrokes?.shapeModelSeparation,
                     pressReleaseRefinements: decoded.keystrokes?.shapeModelRefinements ?? 0,
                     pressReleaseSource: decoded.keystrokes?.shapeModelSource?.rawValue,
+                    releaseLikePresses: decoded.keystrokes?.releaseLikePresses ?? 0,
                     onsetBand: decoded.keystrokes.map { (low: $0.settings.bandLowHz, high: $0.onsetBandTop_Hz, clicksTo: $0.clickBandTop_Hz, aboveClicks: $0.aboveClickBandCount) })
         results.append(keyboard)
         let clock = alignment ?? ClockAlignment(offset_s: 0, source: "session header")
@@ -243,6 +244,7 @@ public enum Analysis {
         settings.learningContextSeconds = configuration.keyboard.learningContextSeconds
         settings.shapeModelRefineBelow = configuration.keyboard.shapeModelRefineBelow
         settings.burstSeedGapSeconds = configuration.keyboard.burstSeedGapSeconds
+        settings.releaseLikeJointShare = configuration.keyboard.releaseLikeJointShare
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
         let margin = configuration.keyboard.aboveClickBandMarginDB

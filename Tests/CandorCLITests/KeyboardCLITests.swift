@@ -76,6 +76,8 @@ struct KeyboardCLITests {
         #expect(keyboard["press_release_refinements"] is Int)
         // A discriminant was learnt, so the report says from what.
         #expect(["timing", "bursts"].contains(keyboard["press_release_learnt_from"] as? String))
+        // …and with one, no press is left out as release-like (that is for recordings without).
+        #expect(keyboard["release_like_presses"] as? Int == 0)
         // Full-band speech is the harder case (README): its fricatives and plosive bursts reach
         // the key band and mask presses; measured 0.86 here (0.80 by timing alone), 0.92 over
         // LibriVox.

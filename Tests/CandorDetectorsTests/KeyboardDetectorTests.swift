@@ -145,7 +145,9 @@ struct KeyboardDetectorTests {
             + (plosives + lateLone).map { Keystroke(time_s: $0, confidence: 0.9, strength: 10) }
         let speech = [SpeechSegment(start_s: 20, end_s: 30)]
         let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech,
-                                          pressReleaseSeparation: 2.25, pressReleaseRefinements: 3, pressReleaseSource: "bursts")
+                                          pressReleaseSeparation: 2.25, pressReleaseRefinements: 3, pressReleaseSource: "bursts",
+                                          releaseLikePresses: 4)
+        #expect(result.fields["release_like_presses"] == .number(4))
         #expect(result.fields["press_release_separation"] == .number(2.25))
         #expect(result.fields["press_release_refinements"] == .number(3))
         #expect(result.fields["press_release_learnt_from"] == .string("bursts"))
@@ -175,6 +177,7 @@ struct KeyboardDetectorTests {
         #expect(result.fields["press_release_separation"] == .null)
         #expect(result.fields["press_release_refinements"] == .number(0))
         #expect(result.fields["press_release_learnt_from"] == .null)
+        #expect(result.fields["release_like_presses"] == .number(0))
         #expect(result.fields["presses_outside_speech"]?.number == Double(outside.count))
     }
 

@@ -113,6 +113,7 @@ struct ReportTests {
                                 (#"{"keyboard":{"lone_press_typicality":2}}"#, "'keyboard.lone_press_typicality' (2.0) must lie between 0 and 1"),
                                 (#"{"keyboard":{"loud_press_share":1.5}}"#, "'keyboard.loud_press_share' (1.5) must lie between 0 and 1"),
                                 (#"{"keyboard":{"impulsive_press_loudness":1.5}}"#, "'keyboard.impulsive_press_loudness' (1.5) must lie between 0 and 1"),
+                                (#"{"keyboard":{"release_like_joint_share":1.5}}"#, "'keyboard.release_like_joint_share' (1.5) must lie between 0 and 1"),
                                 (#"{"keyboard":{"faint_press_typicality":2}}"#, "'keyboard.faint_press_typicality' (2.0) must lie between 0 and 1"),
                                 (#"{"keyboard":{"faint_test_share":1.5}}"#, "'keyboard.faint_test_share' (1.5) must lie between 0 and 1"),
                                 (#"{"keyboard":{"typicality_observed_share":2}}"#, "'keyboard.typicality_observed_share' (2.0) must lie between 0 and 1"),
