@@ -118,9 +118,20 @@ public struct KeyboardDetector: Sendable {
             return true
         }
         var kept = [Bool](repeating: true, count: transients.count)
+        // The presses heard with their releases a lone press may start from: outside speech, or
+        // inside it amid typing (`pairedInSpeech`) or sounding like a key on its own (its
+        // release masked, or passing one of the lone-press tests): two speech sounds a dwell
+        // time apart make a pair-like sound now and then, and a lone speech sound next to one
+        // would otherwise have typing around it (`testedContextPairs`; `false`: every pair).
+        let contextPairs = !settings.testedContextPairs ? paired : paired.filter { index in
+            let transient = transients[index]
+            return !inSpeech[index] || pairedInSpeech[index] || maskedKey(index)
+                || tests.passed(typicality: transient.typicality, loudness: transient.loudness,
+                                impulsiveness: transient.impulsiveness) != nil
+        }
         if settings.requireReleaseInSpeech && !releasesInaudible {
             for index in transients.indices where inSpeech[index] && !pairedInSpeech[index] {
-                kept[index] = keptByRule(index, amid: paired, impulsiveToo: false)
+                kept[index] = keptByRule(index, amid: contextPairs, impulsiveToo: false)
             }
             // Amid typing is then also amid presses kept without their releases (through a lossy
             // codec few presses under speech keep theirs, and a long answer typed while talking

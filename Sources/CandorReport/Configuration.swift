@@ -192,6 +192,11 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// this keyboard's presses: otherwise it is probably a release decoded as a press
         /// (``KeystrokeSettings/releaseLikeJointShare``). 0: never left out.
         public var releaseLikeJointShare: Double = 0.1
+        /// Inside speech, a lone press's typing around it starts from a press heard with its
+        /// release only if that one is credible as a key: outside speech, amid typing, or
+        /// passing one of the lone-press tests itself (speech makes pair-like sounds now and
+        /// then). `false`: any press heard with its release.
+        public var testedContextPairs = true
         /// Onsets are also measured in narrower bands (to 9 and 13 kHz), and the narrowest still
         /// holding this recording's clicks is used: a keyboard heard through a meeting app's voice
         /// codec has nothing above 8 or 12 kHz, and speech mixed in afterwards fills the band above
@@ -226,7 +231,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case aboveClickBandMarginDB = "above_click_band_margin_db"
             case correctSwappedPairs = "correct_swapped_pairs", learningContextSeconds = "learning_context_s"
             case shapeModelRefineBelow = "shape_model_refine_below", burstSeedGapSeconds = "burst_seed_gap_s"
-            case releaseLikeJointShare = "release_like_joint_share"
+            case releaseLikeJointShare = "release_like_joint_share", testedContextPairs = "tested_context_pairs"
         }
         public static let documentation: [String: String] = [
             "match_tolerance_s": "a logged and a heard key this close after alignment are one keystroke (s)",
@@ -261,6 +266,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "typicality_observed_share": "a press's typicality is measured on the shape bands where it stands 3 dB out of what sounded before it (a quiet press under speech: the other bands are the speech's), when they are at least this share of the bands; with fewer, on all of them (0–1; 1: always all of them)",
             "correct_swapped_pairs": "the press/release discriminant learns from the pairs timing alone decodes, some of them out of phase (press taken for release and release for press; in fast typing a release is often followed by the next press within a dwell time), which makes presses and releases look more alike than they are: the share swapped is measured against the pairs whose press has no other click in the 0.2 s before it (they cannot be), at least 40 of them, and the discriminant's class means, spread and confusion corrected for it (false: taken as they are)",
             "learning_context_s": "what the recording teaches about its keyboard (press and release shapes and levels, the press template and loudness, the band its clicks reach) is learnt from the press–release pairs with another pair's press within this distance only: speech through a voice codec makes press–release-like pairs of its own, one at a time, and a recording that is mostly talk would otherwise teach its speech as the keyboard (s; 0: every pair)",
+            "tested_context_pairs": "inside speech, the typing around a lone press (another press within typing_context_s) starts from a press heard with its release only if that one is credible as a key: outside speech, amid typing (typing_context_keys others), its release masked, or passing one of the lone-press tests itself — speech makes pair-like sounds now and then (false: any press heard with its release)",
             "release_like_joint_share": "without a press/release discriminant (press_release_learnt_from null), a press a dwell time after the last one reported — where that one's release would be — is reported only if its typicality and loudness taken together are at least this likely of this keyboard's presses (as joint_press_share measures it); else it is probably a release decoded as a press (counted in release_like_presses; 0: never left out)",
             "burst_seed_gap_s": "where timing alone leaves no press/release discriminant (fast typing through a voice codec can), one is learnt from the bursts of typing — runs of at least four onsets with none this many seconds before or after: each one's first sound a press, its last a release, whatever order the keys between went down and up in — held to the bar a discriminant from timing is and refined like one (press_release_learnt_from: bursts; 0: never) (s)",
             "shape_model_refine_below": "a press/release discriminant learnt from the pairs timing alone decodes that separates presses from releases by less than this many deviations on held-out pairs (it alone would mislabel more than a quarter of the clicks) is refitted on the pairs decoded with its evidence, and the labelling decoded again, up to six times while the refit separates them further: in fast typing (the next press within a dwell time of a release) timing alone decodes many pairs out of phase and the first discriminant is weak (press_release_refinements; press_release_separation stays the first's; 0: never)",

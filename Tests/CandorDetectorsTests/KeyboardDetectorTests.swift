@@ -193,6 +193,29 @@ struct KeyboardDetectorTests {
         return (result, Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)), Set(typing))
     }
 
+    /// Two speech sounds a dwell time apart make a pair-like sound now and then; inside speech a
+    /// lone press's typing around it starts only from a pair credible as a key (outside speech,
+    /// amid typing, or passing a lone-press test itself), not from any.
+    @Test("inside speech a lone press needs a pair credible as a key around it, not any pair-like sound")
+    func testedContextPairs() throws {
+        func sound(_ t: Double, paired: Bool, typicality: Double, loudness: Double) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, releaseHeard: paired, typicality: typicality, loudness: loudness)
+        }
+        let speechPair = sound(25.0, paired: true, typicality: 0.01, loudness: 0.1)   // two speech sounds, most likely
+        let besideIt = sound(25.4, paired: false, typicality: 0.6, loudness: 0.5)
+        let keyPair = sound(27.0, paired: true, typicality: 0.6, loudness: 0.5)       // sounds like a key on its own
+        let besideThat = sound(27.4, paired: false, typicality: 0.6, loudness: 0.5)
+        let sounds = [speechPair, besideIt, keyPair, besideThat]
+        let (result, found, typing) = inSpeech(sounds)
+        #expect(found == typing.union([27.0, 27.4]))
+        #expect(result.fields["lone_transients_in_speech"]?.number == 2)
+
+        var any = Configuration.Keyboard()
+        any.testedContextPairs = false
+        let lenient = inSpeech(sounds, settings: any)
+        #expect(lenient.found == typing.union([25.4, 27.0, 27.4]))
+    }
+
     /// Keys whose releases are much quieter than their presses lose their releases under speech;
     /// such a press still counts when its release would have been masked anyway, other typing is
     /// heard around it, and it sounds like this keyboard's presses.
