@@ -266,10 +266,11 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// fast typing has about 18), as each burst's two ends are surer than a pair timing decodes.
     public var burstSeedMinimumPairs = 10
     /// Without a press/release discriminant (none learnt), the decoding tells a press from a
-    /// release by timing alone, and where a press was not heard as an onset (masked by speech,
-    /// merged with another sound) its release is decoded as a press of its own. So a press a
-    /// dwell time after the last press reported — where that one's release would be, by this
-    /// typist's dwell times — is reported only if its typicality and loudness together
+    /// release by timing alone, and a speech sound or a second sound of the stroke between a
+    /// press and its release puts it out of phase: the release is decoded as a press of its
+    /// own, beside its press. So a press a dwell time after the last press reported — where
+    /// that one's release would be, by this typist's dwell times — is reported only if its
+    /// typicality and loudness together
     /// (``PressTemplate/jointShare(_:_:)``) are at least this likely of this recording's
     /// presses: releases are quieter and shaped otherwise, presses are spread evenly over both
     /// shares. 0 turns this off; without a press template (too few pairs) it does nothing.
