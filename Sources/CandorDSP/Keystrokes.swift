@@ -1521,7 +1521,8 @@ public final class KeystrokeDetector {
         }
         if unordered { presses.sort { $0.time_s < $1.time_s } }
         releaseLikePresses = 0
-        if model == nil, settings.releaseLikeJointShare > 0, template != nil, !confirmedLevels.isEmpty {
+        // (Without a press template or loudness — too few pairs — no press has both shares.)
+        if model == nil, settings.releaseLikeJointShare > 0 {
             presses = dropReleaseLike(presses, bar: settings.releaseLikeJointShare) { timingScore($0).map { $0 > 0 } ?? false }
         }
         return (presses, decoded.map { onsets[$0.press] })

@@ -97,6 +97,15 @@ public struct KeyboardDetector: Sendable {
         let pairedInSpeech = transients.indices.map { index in
             inSpeech[index] && transients[index].releaseHeard && !transients[index].pressedOnRelease && typingAround(index)
         }
+        // Which rule a press passes on its own, if any: its release masked (`maskedKey`), or one
+        // of the lone-press tests (the impulsive one only with `impulsiveToo`).
+        enum KeyRule { case masked, test(LonePressTests.Test) }
+        func keyRule(_ index: Int, impulsiveToo: Bool) -> KeyRule? {
+            if maskedKey(index) { return .masked }
+            let transient = transients[index]
+            return tests.passed(typicality: transient.typicality, loudness: transient.loudness,
+                                impulsiveness: transient.impulsiveness, impulsiveToo: impulsiveToo).map(KeyRule.test)
+        }
         var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0, jointKeys = 0
         // Whether a lone press amid `context` is kept by one of the rules (counted under it); the
         // impulsive rule only amid the presses kept (`impulsiveToo`, below). Amid: another press
@@ -104,15 +113,14 @@ public struct KeyboardDetector: Sendable {
         // detection threshold: weaker evidence of a sound at all) `typingContextKeys` others, as
         // a press heard with its release needs inside speech.
         func keptByRule(_ index: Int, amid context: [Int], impulsiveToo: Bool) -> Bool {
-            let transient = transients[index]
-            guard another(of: context, near: index, count: transient.faint ? max(1, settings.typingContextKeys) : 1) else { return false }
-            if maskedKey(index) { maskedKeys += 1; return true }
-            switch tests.passed(typicality: transient.typicality, loudness: transient.loudness,
-                                impulsiveness: transient.impulsiveness, impulsiveToo: impulsiveToo) {
-            case .typical: typicalKeys += 1
-            case .loud: loudKeys += 1
-            case .joint: jointKeys += 1
-            case .impulsive: impulsiveKeys += 1
+            guard another(of: context, near: index, count: transients[index].faint ? max(1, settings.typingContextKeys) : 1)
+            else { return false }
+            switch keyRule(index, impulsiveToo: impulsiveToo) {
+            case .masked: maskedKeys += 1
+            case .test(.typical): typicalKeys += 1
+            case .test(.loud): loudKeys += 1
+            case .test(.joint): jointKeys += 1
+            case .test(.impulsive): impulsiveKeys += 1
             case nil: return false
             }
             return true
@@ -124,10 +132,7 @@ public struct KeyboardDetector: Sendable {
         // time apart make a pair-like sound now and then, and a lone speech sound next to one
         // would otherwise have typing around it (`testedContextPairs`; `false`: every pair).
         let contextPairs = !settings.testedContextPairs ? paired : paired.filter { index in
-            let transient = transients[index]
-            return !inSpeech[index] || pairedInSpeech[index] || maskedKey(index)
-                || tests.passed(typicality: transient.typicality, loudness: transient.loudness,
-                                impulsiveness: transient.impulsiveness) != nil
+            !inSpeech[index] || pairedInSpeech[index] || keyRule(index, impulsiveToo: true) != nil
         }
         if settings.requireReleaseInSpeech && !releasesInaudible {
             for index in transients.indices where inSpeech[index] && !pairedInSpeech[index] {
