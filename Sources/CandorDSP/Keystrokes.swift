@@ -265,6 +265,17 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// How many bursts that needs: fewer than `shapeModelMinimumPairs` (a 90 s recording of
     /// fast typing has about 18), as each burst's two ends are surer than a pair timing decodes.
     public var burstSeedMinimumPairs = 10
+    /// Where neither timing nor the bursts give a discriminant, the pairs timing decodes whose
+    /// release is quieter than their press seed one. A press bottoms out, its release does not:
+    /// most keyboards' releases are quieter (by 6–19 dB on ten of the benchmark's thirteen real
+    /// keyboards; within 4 dB either way on the other three), while
+    /// a pair decoded out of phase — a press taken for the release of the key before, struck as
+    /// hard at random — is quieter half the time; so those pairs are about half as often out of
+    /// phase. Held to the bar a discriminant learnt from timing is
+    /// (`shapeModelMinimumSeparation`) and refined like one whatever its own separation, which,
+    /// measured on pairs chosen by level, overstates it (refitted on the pairs it decodes while
+    /// a refit passes that bar). `false` turns this off.
+    public var levelSeed = true
     /// Without a press/release discriminant (none learnt), the decoding tells a press from a
     /// release by timing alone, and a speech sound or a second sound of the stroke between a
     /// press and its release puts it out of phase: the release is decoded as a press of its
@@ -475,13 +486,15 @@ public final class KeystrokeDetector {
     /// it (``KeystrokeSettings/shapeModelRefineBelow``); its separation above is the first's.
     public private(set) var shapeModelRefinements = 0
     /// After `finish()`: what the press/release discriminant was first learnt from, or `nil`
-    /// when none was (``KeystrokeSettings/burstSeedGapSeconds``).
+    /// when none was (``KeystrokeSettings/burstSeedGapSeconds``, ``KeystrokeSettings/levelSeed``).
     public private(set) var shapeModelSource: ShapeModelSource?
     public enum ShapeModelSource: String, Sendable {
         /// The pairs timing alone decodes.
         case timing
         /// The bursts' first and last sounds.
         case bursts
+        /// The pairs timing decodes whose release is quieter than their press.
+        case levels
     }
     /// After `finish()`: the separation of a discriminant too weak to use that seeded the
     /// refinement and was not kept (``KeystrokeSettings/shapeModelSeedSeparation``), if any.
@@ -1287,7 +1300,9 @@ public final class KeystrokeDetector {
         // Labels decoded with the discriminant `first`, refined while weak; a seed (`seeded`)
         // not refined to `shapeModelRefineBelow` is rejected: the labelling by timing alone
         // stands. Returns whether it was kept (always, unless a seed).
-        @discardableResult func learn(from first: PressReleaseModel, seeded: Bool, learntFromOthers: Bool = false) -> Bool {
+        /// (`refineAnyway`: refined whatever its own separation.)
+        @discardableResult func learn(from first: PressReleaseModel, seeded: Bool, learntFromOthers: Bool = false,
+                                      refineAnyway: Bool = false) -> Bool {
             model = first
             observedModels = [:]
             refinements = 0
@@ -1299,7 +1314,8 @@ public final class KeystrokeDetector {
             // (A seed learnt from other examples than decoded pairs measured its separation on
             // those: its first refit is not held to it.)
             var bar = learntFromOthers ? -Double.infinity : first.separation
-            while first.separation < settings.shapeModelRefineBelow && refinements < settings.shapeModelMaximumRefinements {
+            while (first.separation < settings.shapeModelRefineBelow || refineAnyway)
+                    && refinements < settings.shapeModelMaximumRefinements {
                 let previous = timed
                 timed = amidTyping(pairs(releaseAt))
                 guard let refit = discriminant({ $0 }), refit.separation > bar else {
@@ -1347,6 +1363,18 @@ public final class KeystrokeDetector {
             if let fromBursts = discriminant(minimumPairs: settings.burstSeedMinimumPairs, { $0 }) {
                 learn(from: fromBursts, seeded: false, learntFromOthers: true)
                 learnt = (fromBursts, .bursts)
+            } else {
+                timed = timedByTiming
+            }
+        }
+        // Where neither gives one, the pairs timing decoded whose release is quieter than their
+        // press (`levelSeed`): about half as often out of phase. Their separation, measured on
+        // pairs chosen by level, overstates it: refined on the pairs decoded whatever it is.
+        if model == nil, settings.levelSeed {
+            timed = timedByTiming.filter { onsets[$0.release].level < onsets[$0.press].level }
+            if let fromLevels = discriminant({ $0 }) {
+                learn(from: fromLevels, seeded: false, learntFromOthers: true, refineAnyway: true)
+                learnt = (fromLevels, .levels)
             } else {
                 timed = timedByTiming
             }

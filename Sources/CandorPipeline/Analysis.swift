@@ -244,6 +244,7 @@ public enum Analysis {
         settings.learningContextSeconds = configuration.keyboard.learningContextSeconds
         settings.shapeModelRefineBelow = configuration.keyboard.shapeModelRefineBelow
         settings.burstSeedGapSeconds = configuration.keyboard.burstSeedGapSeconds
+        settings.levelSeed = configuration.keyboard.levelSeed
         settings.releaseLikeJointShare = configuration.keyboard.releaseLikeJointShare
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }

@@ -187,6 +187,10 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// onsets with none this many seconds before or after
         /// (``KeystrokeSettings/burstSeedGapSeconds``). 0: never.
         public var burstSeedGapSeconds: Double = 0.5
+        /// Where neither timing nor the bursts give a press/release discriminant, the pairs timing
+        /// decoded whose release is quieter than their press seed one, refined on the pairs it
+        /// decodes (``KeystrokeSettings/levelSeed``). `false`: never.
+        public var levelSeed = true
         /// Without a press/release discriminant, a press a dwell time after the last one is
         /// reported only if its typicality and loudness together are at least this likely of
         /// this keyboard's presses: otherwise it is probably a release decoded as a press
@@ -231,6 +235,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case aboveClickBandMarginDB = "above_click_band_margin_db"
             case correctSwappedPairs = "correct_swapped_pairs", learningContextSeconds = "learning_context_s"
             case shapeModelRefineBelow = "shape_model_refine_below", burstSeedGapSeconds = "burst_seed_gap_s"
+            case levelSeed = "level_seed"
             case releaseLikeJointShare = "release_like_joint_share", testedContextPairs = "tested_context_pairs"
         }
         public static let documentation: [String: String] = [
@@ -267,6 +272,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "correct_swapped_pairs": "the press/release discriminant learns from the pairs timing alone decodes, some of them out of phase (press taken for release and release for press; in fast typing a release is often followed by the next press within a dwell time), which makes presses and releases look more alike than they are: the share swapped is measured against the pairs whose press has no other click in the 0.2 s before it (they cannot be), at least 40 of them, and the discriminant's class means, spread and confusion corrected for it (false: taken as they are)",
             "learning_context_s": "what the recording teaches about its keyboard (press and release shapes and levels, the press template and loudness, the band its clicks reach) is learnt from the press–release pairs with another pair's press within this distance only: speech through a voice codec makes press–release-like pairs of its own, one at a time, and a recording that is mostly talk would otherwise teach its speech as the keyboard (s; 0: every pair)",
             "tested_context_pairs": "inside speech, the typing around a lone press (another press within typing_context_s) starts from a press heard with its release only if that one is credible as a key: outside speech, amid typing (typing_context_keys others), its release masked, or passing one of the lone-press tests itself — speech makes pair-like sounds now and then (false: any press heard with its release)",
+            "level_seed": "where neither timing nor the bursts give a press/release discriminant, the pairs timing decoded whose release is quieter than their press seed one: a press bottoms out and its release does not, while a press taken for the release of the key before is quieter only half the time, so those pairs are about half as often out of phase; held to the bar a discriminant from timing is, then refined on the pairs it decodes whatever its own separation (chosen by level, it overstates it) (press_release_learnt_from: levels; false: never)",
             "release_like_joint_share": "without a press/release discriminant (press_release_learnt_from null), a press a dwell time after the last one reported — where that one's release would be — is reported only if its typicality and loudness taken together are at least this likely of this keyboard's presses (as joint_press_share measures it); else it is probably a release decoded as a press (counted in release_like_presses; 0: never left out)",
             "burst_seed_gap_s": "where timing alone leaves no press/release discriminant (fast typing through a voice codec can), one is learnt from the bursts of typing — runs of at least four onsets with none this many seconds before or after: each one's first sound a press, its last a release, whatever order the keys between went down and up in — held to the bar a discriminant from timing is and refined like one (press_release_learnt_from: bursts; 0: never) (s)",
             "shape_model_refine_below": "a press/release discriminant learnt from the pairs timing alone decodes that separates presses from releases by less than this many deviations on held-out pairs (it alone would mislabel more than a quarter of the clicks) is refitted on the pairs decoded with its evidence, and the labelling decoded again, up to six times while the refit separates them further: in fast typing (the next press within a dwell time of a release) timing alone decodes many pairs out of phase and the first discriminant is weak (press_release_refinements; press_release_separation stays the first's; 0: never)",
