@@ -98,6 +98,19 @@ public final class Scanner: @unchecked Sendable {
             .appendingPathComponent("candor-scan-\(getpid())-\(UUID().uuidString.prefix(8))")
     }
 
+    /// Removes the work folders (`candor-scan-<pid>-<id>`) of scans whose process is gone: a scan
+    /// killed outright (SIGKILL, a power cut) cannot remove its own. A folder whose process is
+    /// still alive — or whose number a new process has taken — is left alone.
+    static func removeAbandonedWorkFolders(in parent: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+        for name in names where name.hasPrefix("candor-scan-") {
+            let fields = name.dropFirst("candor-scan-".count).split(separator: "-")
+            guard fields.count == 2, let pid = pid_t(fields[0]), pid > 0, pid != getpid(),
+                  kill(pid, 0) == -1, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+        }
+    }
+
     private struct Job {
         var item: ScanItem
         var mediaStamp: FileStamp
@@ -135,6 +148,7 @@ public final class Scanner: @unchecked Sendable {
             progress.bytesTotal += mediaStamp.size
         }
         progress.started = Date()
+        Self.removeAbandonedWorkFolders(in: workFolder.deletingLastPathComponent())
         try FileManager.default.createDirectory(at: workFolder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: workFolder) }
 

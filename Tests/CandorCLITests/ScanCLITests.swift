@@ -153,10 +153,18 @@ struct ScanCLITests {
             Thread.sleep(forTimeInterval: 0.2)
         }
         #expect(orphans == 0, "no orphaned worker keeps running")
+        // Killed outright, the scan could not remove its work folder; the next scan does.
+        let temporary = FileManager.default.temporaryDirectory.path
+        func abandoned() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [])
+                .filter { $0.hasPrefix("candor-scan-\(process.processIdentifier)-") }
+        }
+        #expect(abandoned().count == 1, "the killed scan's work folder is left behind")
 
         let resumed = try Tools.run(Candor.binary, ["scan", root.path, "--db", db, "--resume", "--jobs", "2"], timeoutSeconds: 200)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.text.contains("(\(4 - doneBefore.count) analysed now, \(doneBefore.count) unchanged"), "\(resumed.text)")
+        #expect(abandoned().isEmpty, "the next scan removes the work folder of a scan whose process is gone")
         let final = recordings(try reportJSON(db))
         #expect(final.values.allSatisfy { $0["status"] as? String == "done" })
         for (name, elapsed) in doneBefore {
