@@ -254,7 +254,8 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// MX Black: none at all) though the shapes differ. (Where the seed is rejected, the bursts
     /// may still give one: `burstSeedGapSeconds`.)
     public var shapeModelSeedSeparation: Double = 0
-    /// Where timing leaves no discriminant (none, or a seed not refined far enough), the bursts
+    /// Where neither timing (none, or a seed not refined far enough) nor the level seed
+    /// (`levelSeed`, tried first) leaves a discriminant, the bursts
     /// of typing teach one: a run of at least four onsets with none this many seconds before its
     /// first nor after its last begins with a press and ends with a release, whatever order the
     /// keys between went down and up in. Fast typing through a voice codec can leave timing
@@ -265,8 +266,9 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// How many bursts that needs: fewer than `shapeModelMinimumPairs` (a 90 s recording of
     /// fast typing has about 18), as each burst's two ends are surer than a pair timing decodes.
     public var burstSeedMinimumPairs = 10
-    /// Where neither timing nor the bursts give a discriminant, the pairs timing decodes whose
-    /// release is quieter than their press seed one. A press bottoms out, its release does not:
+    /// Where timing leaves no discriminant (none, or a seed not refined far enough), the pairs
+    /// it decodes whose release is quieter than their press seed one (before the bursts,
+    /// `burstSeedGapSeconds`: far more pairs than a recording has bursts). A press bottoms out, its release does not:
     /// most keyboards' releases are quieter (by 6–19 dB on ten of the benchmark's thirteen real
     /// keyboards; within 4 dB either way on the other three), while
     /// a pair decoded out of phase — a press taken for the release of the key before, struck as
@@ -1344,7 +1346,20 @@ public final class KeystrokeDetector {
             return false
         }
         if let first = model, !learn(from: first, seeded: seeded) { learnt = nil }
-        // Where timing leaves no discriminant at all, the bursts of typing teach one: a burst's
+        // Where timing leaves no discriminant at all (none, or a seed not refined far enough),
+        // the pairs it decoded whose release is quieter than their press (`levelSeed`): about
+        // half as often out of phase. Their separation, measured on pairs chosen by level,
+        // overstates it: refined on the pairs decoded whatever it is.
+        if model == nil, settings.levelSeed {
+            timed = timedByTiming.filter { onsets[$0.release].level < onsets[$0.press].level }
+            if let fromLevels = discriminant({ $0 }) {
+                learn(from: fromLevels, seeded: false, learntFromOthers: true, refineAnyway: true)
+                learnt = (fromLevels, .levels)
+            } else {
+                timed = timedByTiming
+            }
+        }
+        // Where not even those give one, the bursts of typing teach one: a burst's
         // first sound (nothing `burstSeedGapSeconds` before it) is a press, its last (nothing
         // as long after it) a release — whatever order the keys between were pressed and
         // released in. Held to the bar a discriminant learnt from timing is, on held-out
@@ -1363,18 +1378,6 @@ public final class KeystrokeDetector {
             if let fromBursts = discriminant(minimumPairs: settings.burstSeedMinimumPairs, { $0 }) {
                 learn(from: fromBursts, seeded: false, learntFromOthers: true)
                 learnt = (fromBursts, .bursts)
-            } else {
-                timed = timedByTiming
-            }
-        }
-        // Where neither gives one, the pairs timing decoded whose release is quieter than their
-        // press (`levelSeed`): about half as often out of phase. Their separation, measured on
-        // pairs chosen by level, overstates it: refined on the pairs decoded whatever it is.
-        if model == nil, settings.levelSeed {
-            timed = timedByTiming.filter { onsets[$0.release].level < onsets[$0.press].level }
-            if let fromLevels = discriminant({ $0 }) {
-                learn(from: fromLevels, seeded: false, learntFromOthers: true, refineAnyway: true)
-                learnt = (fromLevels, .levels)
             } else {
                 timed = timedByTiming
             }
