@@ -251,12 +251,12 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// refinement, and is kept only if refined to `shapeModelRefineBelow` (otherwise the
     /// labelling by timing alone stands). Fast typing through a voice codec can leave timing
     /// alone so far out of phase that its discriminant barely separates them (Holy Panda, Cherry
-    /// MX Black: none at all) though the shapes differ. (Where the seed is rejected, the bursts
-    /// may still give one: `burstSeedGapSeconds`.)
+    /// MX Black: none at all) though the shapes differ. (Where the seed is rejected, the level
+    /// seed or the bursts may still give one: `levelSeed`, `burstSeedGapSeconds`.)
     public var shapeModelSeedSeparation: Double = 0
     /// Where neither timing (none, or a seed not refined far enough) nor the level seed
-    /// (`levelSeed`, tried first) leaves a discriminant, the bursts
-    /// of typing teach one: a run of at least four onsets with none this many seconds before its
+    /// (`levelSeed`, tried first) leaves a discriminant, the bursts of typing teach one: a run
+    /// of at least four onsets with none this many seconds before its
     /// first nor after its last begins with a press and ends with a release, whatever order the
     /// keys between went down and up in. Fast typing through a voice codec can leave timing
     /// alone with no discriminant at all where the bursts' ends give one. Held to the bar a
@@ -267,13 +267,13 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// fast typing has about 18), as each burst's two ends are surer than a pair timing decodes.
     public var burstSeedMinimumPairs = 10
     /// Where timing leaves no discriminant (none, or a seed not refined far enough), the pairs
-    /// it decodes whose release is quieter than their press seed one (before the bursts,
-    /// `burstSeedGapSeconds`: far more pairs than a recording has bursts). A press bottoms out, its release does not:
-    /// most keyboards' releases are quieter (by 6–19 dB on ten of the benchmark's thirteen real
-    /// keyboards; within 4 dB either way on the other three), while
-    /// a pair decoded out of phase — a press taken for the release of the key before, struck as
-    /// hard at random — is quieter half the time; so those pairs are about half as often out of
-    /// phase. Held to the bar a discriminant learnt from timing is
+    /// it decodes whose release is quieter than their press seed one — before the bursts are
+    /// tried (`burstSeedGapSeconds`): a recording has far more pairs than bursts. A press
+    /// bottoms out, its release does not: most keyboards' releases are quieter (by 6–19 dB on
+    /// ten of the benchmark's thirteen real keyboards; within 4 dB either way on the other
+    /// three), while a pair decoded out of phase — a press taken for the release of the key
+    /// before, struck as hard at random — is quieter half the time; so those pairs are about
+    /// half as often out of phase. Held to the bar a discriminant learnt from timing is
     /// (`shapeModelMinimumSeparation`) and refined like one whatever its own separation, which,
     /// measured on pairs chosen by level, overstates it (refitted on the pairs it decodes while
     /// a refit passes that bar). `false` turns this off.
@@ -1302,7 +1302,7 @@ public final class KeystrokeDetector {
         // Labels decoded with the discriminant `first`, refined while weak; a seed (`seeded`)
         // not refined to `shapeModelRefineBelow` is rejected: the labelling by timing alone
         // stands. Returns whether it was kept (always, unless a seed).
-        /// (`refineAnyway`: refined whatever its own separation.)
+        // (`refineAnyway`: refined whatever its own separation.)
         @discardableResult func learn(from first: PressReleaseModel, seeded: Bool, learntFromOthers: Bool = false,
                                       refineAnyway: Bool = false) -> Bool {
             model = first

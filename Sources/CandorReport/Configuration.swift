@@ -182,14 +182,14 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// this many deviations is refined on the pairs decoded with it
         /// (``KeystrokeSettings/shapeModelRefineBelow``). 0: never.
         public var shapeModelRefineBelow: Double = 1.35
-        /// Where neither timing nor the level seed gives a press/release discriminant, one is learnt from the bursts of
-        /// typing — each one's first sound a press, its last a release — bursts being runs of
-        /// onsets with none this many seconds before or after
+        /// Where neither timing nor the level seed gives a press/release discriminant, one is
+        /// learnt from the bursts of typing — each one's first sound a press, its last a
+        /// release — bursts being runs of onsets with none this many seconds before or after
         /// (``KeystrokeSettings/burstSeedGapSeconds``). 0: never.
         public var burstSeedGapSeconds: Double = 0.5
-        /// Where timing gives no press/release discriminant (tried before the bursts), the pairs timing
-        /// decoded whose release is quieter than their press seed one, refined on the pairs it
-        /// decodes (``KeystrokeSettings/levelSeed``). `false`: never.
+        /// Where timing gives no press/release discriminant (tried before the bursts), the pairs
+        /// timing decoded whose release is quieter than their press seed one, refined on the
+        /// pairs it decodes (``KeystrokeSettings/levelSeed``). `false`: never.
         public var levelSeed = true
         /// Without a press/release discriminant, a press a dwell time after the last one is
         /// reported only if its typicality and loudness together are at least this likely of
