@@ -13,9 +13,10 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     plosive bursts reach the key band) over the typing;
   - the same mix through Opus at 32 kb/s (what a meeting app sends);
   - the same mix noise-gated (digital silence between sounds, as noise suppression does);
-  - fast typing alone (presses 0.1-0.25 s apart: rollover and presses coinciding with the
-    previous key's release), and the same under the LibriVox speech (typing while explaining,
-    where a press landing on a release has only a sound a dwell time later to speak for it);
+  - fast typing alone (presses 0.1-0.25 s apart: presses coinciding with the previous key's
+    release — one in seven within 25 ms of it — and now and then rollover), and the same under
+    the LibriVox speech (typing while explaining, where a press landing on a release has only a
+    sound a dwell time later to speak for it);
   - the LibriVox mix through a meeting app's voice mode: 16 kHz (nothing above 8 kHz, where
     the clicks stood clear of this speech), Opus at 24 kb/s; and a super-wideband voice
     mode: 24 kHz (nothing above 12 kHz), Opus at 24 kb/s;
@@ -63,6 +64,12 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     LibriVox speech, the Model M and the thirteen, through the 16 kHz voice mode;
   - fast typing through the meeting codec (a probe, `…-fast-typing-wideband`): the thirteen
     typed with presses 0.1–0.25 s apart under the LibriVox speech, through the 16 kHz voice mode;
+  - a typist's timing (a probe, `…-typist-wideband`): the Model M and the thirteen under the
+    LibriVox speech through the 16 kHz voice mode, the gaps between presses log-normal (median
+    0.17 s, about 70 words a minute) and keys held a normal 0.10 s (sd 25 ms) instead of the
+    uniform draws above, so that the next key is often down before the last is up (one key in
+    seven: "rollover", which large studies of real typing find common) or lands as it comes up
+    (within 25 ms of that release, before or after: one in five);
   - other speech (a probe, `…-other-speech-wideband`): the thirteen under two voices never used
     to tune anything — the Asterisk prompt packages' Allison (en-US, a woman) and Carlo (it-IT, a
     man), prompts alternating 0.3 s apart, at the LibriVox clips' level — through the 16 kHz
@@ -72,12 +79,13 @@ Each case has an event log with the true presses on a clock 1.3 s behind the med
 Candor runs as `candor analyze MIX --candidate a:0 --events LOG --format json`.
 
 Usage: bench/keyboard.py [--seconds S] [--seeds N] [--first-seed K] [--candor PATH] [--json PATH]
-                         [--cases NAME,…] [--no-peers] [--config FILE]
+                         [--cases NAME,…] [--no-peers] [--config FILE] [--jobs N]
 """
 import argparse
 import bisect
 import glob
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -192,16 +200,21 @@ def voice_mode(source, media, mode):
     ffmpeg("-i", source, "-ar", str(rate), "-c:a", "libopus", *options, media)
 
 
+def ensure_webrtc():
+    """Installs the webrtc-noise-gain package (pinned in WEBRTC_APM) if it is missing."""
+    try:
+        import webrtc_noise_gain  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", WEBRTC_APM], check=True)
+
+
 def webrtc_processing(source, media):
     """A WebRTC meeting client's capture path into `media` (WebM/Opus): the mix at 16 kHz through
     WebRTC's audio processing module — high-pass filter, noise suppression (level 2 of 0–4) and
     automatic gain control (target −3 dBFS) — in 10 ms frames of 16-bit PCM (the
     webrtc-noise-gain package, pinned in WEBRTC_APM), then Opus at 24 kb/s."""
-    try:
-        from webrtc_noise_gain import AudioProcessor
-    except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", WEBRTC_APM], check=True)
-        from webrtc_noise_gain import AudioProcessor
+    ensure_webrtc()
+    from webrtc_noise_gain import AudioProcessor
     processor = AudioProcessor(3, 2)  # AGC target (dBFS below full scale), noise suppression level
     pcm = (numpy.clip(load_mono(source, 16000), -1, 1) * 32767).astype(numpy.int16).tobytes()
     frame = 320  # 10 ms of 16-bit samples at 16 kHz
@@ -303,6 +316,13 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     key_gain = 10 ** (keyboard.get("gain_db", 0) / 20)
     release_gain = 10 ** (keyboard.get("release_db", 20 * numpy.log10(0.8)) / 20)
     truth = []
+    # `typist`: a typist's timing instead of uniform draws — the gap from one press to the next
+    # log-normal (median 0.17 s, about 70 words a minute; sigma 0.45; 0.05–1 s) and each key held
+    # for a normal 0.10 s (sd 0.025 s; 0.05–0.2 s) — so that, as in real typing, the next key is
+    # often pressed before the last is released (one key in seven) or as it comes up (within
+    # 25 ms of its release, before or after: one in five). The benchmark's other cases have
+    # neither (their fast typing: one in twenty-three before, one in seven within 25 ms).
+    typist = keyboard.get("typist", False)
     # `typing_s`: (start, end) of the one stretch typed in (default: throughout).
     t, end = keyboard.get("typing_s", (0.5, seconds - 1))
     while t < end:
@@ -317,9 +337,10 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
             out[start:start + len(press)] += press[: len(out) - start] * gain
             truth.append(t)
             if release is not None:  # (a whole stroke holds its release)
-                r = int((t + rng.uniform(0.06, 0.13)) * RATE) - onset(release)
+                dwell = float(numpy.clip(rng.normal(0.10, 0.025), 0.05, 0.2)) if typist else rng.uniform(0.06, 0.13)
+                r = int((t + dwell) * RATE) - onset(release)
                 out[r:r + len(release)] += release[: len(out) - r] * gain * release_gain
-            t += rng.uniform(*interval)
+            t += float(numpy.clip(rng.lognormal(numpy.log(0.17), 0.45), 0.05, 1.0)) if typist else rng.uniform(*interval)
         t += rng.uniform(1, 3)
     if keyboard.get("mouse"):
         # Mouse clicks between the bursts of typing (clicking into the editor, selecting):
@@ -455,6 +476,24 @@ def peers(row):
     return f"librosa F1 {row['librosa']['f1']:.2f} | energy F1 {row['energy']['f1']:.2f}"
 
 
+def measure(task):
+    """One case at one seed: the recording made, Candor's presses (and the peers', unless
+    `no_peers`) and its clock offset. Runs in a worker process (`--jobs`)."""
+    (name, speech, codec, gated, keyboard), seed, seconds, candor, config, no_peers = task
+    # Fast typing: presses 0.1–0.25 s apart (about 70 words a minute), so the next key is
+    # often pressed as the last is released (one in seven within 25 ms), seldom before it
+    # (one in twenty-three).
+    interval = (0.1, 0.25) if name.startswith("fast") or "-fast-typing-" in name else (0.15, 0.4)
+    media, log, truth = make_case(name, seconds, seed, speech, codec, gated, interval, keyboard)
+    command = [candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json", "--quiet"]
+    if config:
+        command += ["--config", config]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result = json.loads(out)["detectors"]["keyboard"]
+    peers_found = (None, None) if no_peers else (librosa_onsets(media), energy_onsets(media))
+    return result["acoustic_keystrokes_s"], truth, *peers_found, result.get("clock_offset_s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=90)
@@ -465,7 +504,10 @@ def main():
     parser.add_argument("--cases", help="comma-separated case names (default: all)")
     parser.add_argument("--config", help="a Candor configuration file passed to analyze (threshold probes)")
     parser.add_argument("--no-peers", action="store_true", help="Candor only (probe runs; published figures include the peers)")
+    parser.add_argument("--jobs", type=int, default=1, help="recordings made and measured at once (worker processes; the figures do not depend on it)")
     options = parser.parse_args()
+    if options.jobs < 1:
+        parser.error(f"--jobs must be at least 1, not {options.jobs}")
     cases = [("typing-alone", False, None, False, None), ("under-speech", True, None, False, None),
              ("under-speech-opus", True, "opus", False, None), ("under-speech-gated", True, None, True, None),
              ("under-full-band-speech", "full-band", None, False, None),
@@ -515,10 +557,18 @@ def main():
     cases += [(f"stroke-{profile}-quieter-wideband", True, "wideband", False, {"strokes": profile, "gain_db": -10})
               for profile in STROKE_KEYBOARDS]
     # A probe (session 23): the thirteen typed fast (presses 0.1–0.25 s apart, as above: the next
-    # key often down before the last is up) under speech through the 16 kHz meeting voice mode.
+    # key often down as the last comes up) under speech through the 16 kHz meeting voice mode.
     cases += [(f"real-{profile}-fast-typing-wideband", True, "wideband", False, {"profile": profile})
               for profile in REAL_KEYBOARDS]
     cases += [(f"stroke-{profile}-fast-typing-wideband", True, "wideband", False, {"strokes": profile})
+              for profile in STROKE_KEYBOARDS]
+    # A probe (session 27): a typist's timing (`typist` in make_case: log-normal gaps between
+    # presses, normal holds; keys often pressed before, or as, the last comes up), the Model M
+    # and the thirteen under the LibriVox speech through the 16 kHz voice mode.
+    cases += [("typist-timing-wideband", True, "wideband", False, {"typist": True})]
+    cases += [(f"real-{profile}-typist-wideband", True, "wideband", False, {"profile": profile, "typist": True})
+              for profile in REAL_KEYBOARDS]
+    cases += [(f"stroke-{profile}-typist-wideband", True, "wideband", False, {"strokes": profile, "typist": True})
               for profile in STROKE_KEYBOARDS]
     # A probe (session 24): the thirteen under other speech — two voices never used to tune
     # anything (Asterisk's Allison, en-US, and Carlo, it-IT) — through the 16 kHz voice mode.
@@ -548,39 +598,39 @@ def main():
         cases = [case for case in cases if case[0] in wanted]
     rows = []
     totals = {"candor": [], "librosa": [], "energy": []}
-    for name, speech, codec, gated, keyboard in cases:
-        per = {"candor": [], "librosa": [], "energy": []}
-        offset_errors = []
-        for seed in range(options.first_seed, options.first_seed + options.seeds):
-            # Fast typing: presses 0.1–0.25 s apart (about 70 words a minute), so the next key is
-            # often pressed before the last is released, or as it is.
-            interval = (0.1, 0.25) if name.startswith("fast") or "-fast-typing-" in name else (0.15, 0.4)
-            media, log, truth = make_case(name, options.seconds, seed, speech, codec, gated, interval, keyboard)
-            command = [options.candor, "analyze", media, "--candidate", "a:0", "--events", log, "--format", "json", "--quiet"]
-            if options.config:
-                command += ["--config", options.config]
-            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-            # (Not `keyboard`: that is the case's keyboard, needed again for the next seed.)
-            result = json.loads(out)["detectors"]["keyboard"]
-            found = result["acoustic_keystrokes_s"]
-            per["candor"].append((found, truth))
-            if not options.no_peers:
-                per["librosa"].append((librosa_onsets(media), truth))
-                per["energy"].append((energy_onsets(media), truth))
-            if result.get("clock_offset_s") is not None:
-                offset_errors.append(abs(result["clock_offset_s"] - OFFSET))
-        row = {"case": name}
-        for method, pairs in per.items():
-            # Without the peers (--no-peers) their figures are null, not a score of 0.
-            row[method] = score(*spread(pairs)) if pairs else None
-            totals[method] += pairs
-        row["clock_offset_error_s"] = max(offset_errors) if offset_errors else None
-        row["clock_offset_estimated"] = f"{len(offset_errors)}/{options.seeds}"
-        rows.append(row)
-        print(f"{name:28s} candor P {row['candor']['precision']:.2f} R {row['candor']['recall']:.2f} F1 {row['candor']['f1']:.2f}"
-              f"  | {peers(row)}"
-              f"  | clock offset error {row['clock_offset_error_s'] if row['clock_offset_error_s'] is None else round(row['clock_offset_error_s'] * 1000, 1)} ms"
-              f" ({row['clock_offset_estimated']} estimated)", flush=True)
+    # Shared downloads and installs first (not by several processes at once).
+    if any("profile" in (keyboard or {}) or "strokes" in (keyboard or {}) or (keyboard or {}).get("mouse")
+           for _, _, _, _, keyboard in cases):
+        keyboardsounds_profiles()
+    if any(codec == "webrtc" for _, _, codec, _, _ in cases):
+        ensure_webrtc()
+    seeds = list(range(options.first_seed, options.first_seed + options.seeds))
+    tasks = [(case, seed, options.seconds, options.candor, options.config, options.no_peers) for case in cases for seed in seeds]
+    with multiprocessing.Pool(options.jobs) as pool:
+        results = pool.imap(measure, tasks)
+        for name, *_ in cases:
+            per = {"candor": [], "librosa": [], "energy": []}
+            offset_errors = []
+            for _ in seeds:
+                found, truth, librosa_found, energy_found, offset = next(results)
+                per["candor"].append((found, truth))
+                if librosa_found is not None:
+                    per["librosa"].append((librosa_found, truth))
+                    per["energy"].append((energy_found, truth))
+                if offset is not None:
+                    offset_errors.append(abs(offset - OFFSET))
+            row = {"case": name}
+            for method, pairs in per.items():
+                # Without the peers (--no-peers) their figures are null, not a score of 0.
+                row[method] = score(*spread(pairs)) if pairs else None
+                totals[method] += pairs
+            row["clock_offset_error_s"] = max(offset_errors) if offset_errors else None
+            row["clock_offset_estimated"] = f"{len(offset_errors)}/{options.seeds}"
+            rows.append(row)
+            print(f"{name:28s} candor P {row['candor']['precision']:.2f} R {row['candor']['recall']:.2f} F1 {row['candor']['f1']:.2f}"
+                  f"  | {peers(row)}"
+                  f"  | clock offset error {row['clock_offset_error_s'] if row['clock_offset_error_s'] is None else round(row['clock_offset_error_s'] * 1000, 1)} ms"
+                  f" ({row['clock_offset_estimated']} estimated)", flush=True)
     overall = {method: score(*spread(pairs)) if pairs else None for method, pairs in totals.items()}
     print(f"{'all cases':28s} candor P {overall['candor']['precision']:.2f} R {overall['candor']['recall']:.2f} "
           f"F1 {overall['candor']['f1']:.2f}  | {peers(overall)}")
