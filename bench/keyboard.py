@@ -222,6 +222,7 @@ def webrtc_processing(source, media):
     audio = os.path.splitext(media)[0] + ".apm.wav"
     soundfile.write(audio, numpy.frombuffer(processed, dtype=numpy.int16), 16000, subtype="PCM_16")
     ffmpeg("-i", audio, "-c:a", "libopus", "-b:a", "24k", media)
+    os.remove(audio)
 
 
 # Other speech (session 24), never used to tune anything: two professional voices of the
@@ -284,6 +285,15 @@ def add_speech(out, speech):
             position += len(x) + int(0.8 * RATE)
             if position >= len(out):
                 break
+
+
+def written(path, write):
+    """Calls `write` with a temporary name beside `path` (this process's own, the same
+    extension, so that ffmpeg picks the same container) and renames the result to `path`."""
+    base, extension = os.path.splitext(path)
+    temporary = f"{base}.{os.getpid()}.tmp{extension}"
+    write(temporary)
+    os.replace(temporary, path)
 
 
 def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.15, 0.4), keyboard=None):
@@ -392,33 +402,38 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     if peak > 0.99:
         out *= 0.99 / peak
     os.makedirs(WORK, exist_ok=True)
+    # Each file is written under a temporary name of this process's own and then renamed: a run
+    # reading the recordings while another makes them anew never sees half of one.
     wav = os.path.join(WORK, f"{name}-{seed}.wav")
-    soundfile.write(wav, out, RATE, subtype="FLOAT")
+    written(wav, lambda path: soundfile.write(path, out, RATE, subtype="FLOAT"))
     media = wav
     if codec == "opus":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
-        ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", media)
+        written(media, lambda path: ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", path))
     elif codec == "aac":
         # A meeting recording as stored (MP4): AAC-LC at 64 kb/s, FFmpeg's native encoder.
         media = os.path.join(WORK, f"{name}-{seed}.m4a")
-        ffmpeg("-i", wav, "-c:a", "aac", "-b:a", "64k", media)
+        written(media, lambda path: ffmpeg("-i", wav, "-c:a", "aac", "-b:a", "64k", path))
     elif codec == "webrtc":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
-        webrtc_processing(wav, media)
+        written(media, lambda path: webrtc_processing(wav, path))
     elif codec in VOICE_MODES:
         # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz), super-wideband 24 kHz
         # audio (nothing above 12 kHz; the top coded band flickers from frame to frame), or
         # full-band 48 kHz audio in hybrid mode.
         media = os.path.join(WORK, f"{name}-{seed}.webm")
-        voice_mode(wav, media, codec)
+        written(media, lambda path: voice_mode(wav, path, codec))
     log = os.path.join(WORK, f"{name}-{seed}.events.jsonl")
     jitter = numpy.random.default_rng(seed + 1000)
-    with open(log, "w") as handle:
-        handle.write(json.dumps({"type": "session", "schema": "candor.events/1"}) + "\n")
-        for press in truth:
-            logged = max(0.0, press - OFFSET + jitter.normal(0, 0.004))
-            handle.write(json.dumps({"t": round(logged, 4), "type": "key", "action": "down"}) + "\n")
-            handle.write(json.dumps({"t": round(logged + 0.09, 4), "type": "key", "action": "up"}) + "\n")
+    lines = [json.dumps({"type": "session", "schema": "candor.events/1"})]
+    for press in truth:
+        logged = max(0.0, press - OFFSET + jitter.normal(0, 0.004))
+        lines.append(json.dumps({"t": round(logged, 4), "type": "key", "action": "down"}))
+        lines.append(json.dumps({"t": round(logged + 0.09, 4), "type": "key", "action": "up"}))
+    def write_log(path):
+        with open(path, "w") as handle:
+            handle.write("\n".join(lines) + "\n")
+    written(log, write_log)
     return media, log, truth
 
 
