@@ -24,14 +24,12 @@ import argparse
 import os
 import statistics
 
-from benchlib import ROOT, WORK, ffmpeg, measure, stats, write_json
+from benchlib import ROOT, WORK, ffmpeg, measure, stats, write_atomically, write_json
 
 
 def generated(path, make):
     if not os.path.exists(path):
-        temporary = path + ".tmp" + os.path.splitext(path)[1]
-        make(temporary)
-        os.replace(temporary, path)
+        write_atomically(path, make)
     return path
 
 

@@ -42,9 +42,20 @@ def load_mono(path, rate):
     return numpy.frombuffer(out, dtype=numpy.float32)
 
 
+def write_atomically(path, write):
+    """Calls `write` with a temporary name beside `path` — this process's own (runs in parallel
+    may make the same file), with the same extension (ffmpeg picks the container by it) — and
+    renames the result to `path`: a reader never sees half a file."""
+    base, extension = os.path.splitext(path)
+    temporary = f"{base}.{os.getpid()}.tmp{extension}"
+    write(temporary)
+    os.replace(temporary, path)
+
+
 def write_json(path, value):
     """Writes results atomically (a temporary file renamed into place)."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path + ".tmp", "w") as handle:
-        json.dump(value, handle, indent=2)
-    os.replace(path + ".tmp", path)
+    def dump(temporary):
+        with open(temporary, "w") as handle:
+            json.dump(value, handle, indent=2)
+    write_atomically(path, dump)

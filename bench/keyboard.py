@@ -95,7 +95,7 @@ import numpy
 import soundfile
 
 import benchlib
-from benchlib import ROOT, ffmpeg, load_mono, write_json
+from benchlib import ROOT, ffmpeg, load_mono, write_atomically, write_json
 
 WORK = os.path.join(benchlib.WORK, "keyboard")
 RATE = 48000
@@ -262,10 +262,8 @@ def other_speech(seconds):
     add_speech(reference, True)
     out *= active_rms(reference) / active_rms(out)
     os.makedirs(WORK, exist_ok=True)
-    # (A temporary name of this process's own: runs in parallel may make it at once.)
-    temporary = f"{path}.{os.getpid()}.tmp.wav"
-    soundfile.write(temporary, out, RATE, subtype="FLOAT")
-    os.replace(temporary, path)
+    # (Runs in parallel may make it at once.)
+    write_atomically(path, lambda temporary: soundfile.write(temporary, out, RATE, subtype="FLOAT"))
     return out
 
 
@@ -285,15 +283,6 @@ def add_speech(out, speech):
             position += len(x) + int(0.8 * RATE)
             if position >= len(out):
                 break
-
-
-def written(path, write):
-    """Calls `write` with a temporary name beside `path` (this process's own, the same
-    extension, so that ffmpeg picks the same container) and renames the result to `path`."""
-    base, extension = os.path.splitext(path)
-    temporary = f"{base}.{os.getpid()}.tmp{extension}"
-    write(temporary)
-    os.replace(temporary, path)
 
 
 def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.15, 0.4), keyboard=None):
@@ -405,24 +394,24 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     # Each file is written under a temporary name of this process's own and then renamed: a run
     # reading the recordings while another makes them anew never sees half of one.
     wav = os.path.join(WORK, f"{name}-{seed}.wav")
-    written(wav, lambda path: soundfile.write(path, out, RATE, subtype="FLOAT"))
+    write_atomically(wav, lambda path: soundfile.write(path, out, RATE, subtype="FLOAT"))
     media = wav
     if codec == "opus":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
-        written(media, lambda path: ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", path))
+        write_atomically(media, lambda path: ffmpeg("-i", wav, "-c:a", "libopus", "-b:a", "32k", path))
     elif codec == "aac":
         # A meeting recording as stored (MP4): AAC-LC at 64 kb/s, FFmpeg's native encoder.
         media = os.path.join(WORK, f"{name}-{seed}.m4a")
-        written(media, lambda path: ffmpeg("-i", wav, "-c:a", "aac", "-b:a", "64k", path))
+        write_atomically(media, lambda path: ffmpeg("-i", wav, "-c:a", "aac", "-b:a", "64k", path))
     elif codec == "webrtc":
         media = os.path.join(WORK, f"{name}-{seed}.webm")
-        written(media, lambda path: webrtc_processing(wav, path))
+        write_atomically(media, lambda path: webrtc_processing(wav, path))
     elif codec in VOICE_MODES:
         # A meeting app's voice mode: 16 kHz audio (nothing above 8 kHz), super-wideband 24 kHz
         # audio (nothing above 12 kHz; the top coded band flickers from frame to frame), or
         # full-band 48 kHz audio in hybrid mode.
         media = os.path.join(WORK, f"{name}-{seed}.webm")
-        written(media, lambda path: voice_mode(wav, path, codec))
+        write_atomically(media, lambda path: voice_mode(wav, path, codec))
     log = os.path.join(WORK, f"{name}-{seed}.events.jsonl")
     jitter = numpy.random.default_rng(seed + 1000)
     lines = [json.dumps({"type": "session", "schema": "candor.events/1"})]
@@ -433,7 +422,7 @@ def make_case(name, seconds, seed, speech, codec=None, gated=False, interval=(0.
     def write_log(path):
         with open(path, "w") as handle:
             handle.write("\n".join(lines) + "\n")
-    written(log, write_log)
+    write_atomically(log, write_log)
     return media, log, truth
 
 

@@ -20,7 +20,7 @@ import tempfile
 import time
 
 import benchlib
-from benchlib import ROOT, ffmpeg, measure, stats, write_json
+from benchlib import ROOT, ffmpeg, measure, stats, write_atomically, write_json
 
 WORK = os.path.join(benchlib.WORK, "scan-archive")
 COUNT = 8
@@ -35,10 +35,10 @@ def make_archive():
     for index in range(COUNT):
         path = os.path.join(WORK, f"interview-{index:02d}.mp4")
         if not os.path.exists(path):
-            ffmpeg("-stream_loop", "8", "-i", sample, "-map", "0:a:0", "-map", "0:a:1", "-t", str(MINUTES * 60),
-                   "-c:a", "aac", "-b:a", "64k", "-metadata:s:a:0", "handler_name=Interviewer",
-                   "-metadata:s:a:1", "handler_name=Candidate", path + ".tmp.mp4")
-            os.replace(path + ".tmp.mp4", path)
+            write_atomically(path, lambda temporary: ffmpeg(
+                "-stream_loop", "8", "-i", sample, "-map", "0:a:0", "-map", "0:a:1", "-t", str(MINUTES * 60),
+                "-c:a", "aac", "-b:a", "64k", "-metadata:s:a:0", "handler_name=Interviewer",
+                "-metadata:s:a:1", "handler_name=Candidate", temporary))
             shutil.copyfile(events, os.path.join(WORK, f"interview-{index:02d}.events.jsonl"))
         paths.append(path)
     return paths
