@@ -278,6 +278,14 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// measured on pairs chosen by level, overstates it (refitted on the pairs it decodes while
     /// a refit passes that bar). `false` turns this off.
     public var levelSeed = true
+    /// The typist's dwell time (how long a key is held: centre and spread), first estimated
+    /// from every gap of 30–200 ms between clicks — speech sounds' gaps and the flights from a
+    /// release to the next press among them, so too wide where there is much speech — is learnt
+    /// again from the pairs decoded amid typing once a press/release discriminant has been
+    /// learnt, and the labelling decoded once more with it. A pair's timing score is the log
+    /// density of its gap under that dwell time, so a narrower spread also raises the score of
+    /// a pair that fits it (by the log of how much narrower). `false`: the first estimate stays.
+    public var relearnDwell = true
     /// Without a press/release discriminant (none learnt), the decoding tells a press from a
     /// release by timing alone, and a speech sound or a second sound of the stroke between a
     /// press and its release puts it out of phase: the release is decoded as a press of its
@@ -516,6 +524,9 @@ public final class KeystrokeDetector {
     /// After `finish()`: how many lone onsets that calibration found surely presses and surely
     /// not (``KeystrokeSettings/partnerMinimumSure`` of each are needed).
     public private(set) var partnerSureCounts: (presses: Int, others: Int)?
+    /// After `finish()`: the typist's dwell time the labelling was decoded with — centre and
+    /// spread (s) — learnt again from the pairs decoded where ``KeystrokeSettings/relearnDwell``.
+    public private(set) var dwellSeconds: (centre: Double, spread: Double)?
     /// After `finish()`: how much louder (dB, usually negative) this keyboard's releases are than
     /// its presses (median over the pairs heard), or `nil` with too few pairs.
     public private(set) var releaseDropDB: Double?
@@ -1155,14 +1166,17 @@ public final class KeystrokeDetector {
             if gap >= releaseMin && gap <= releaseMax { gaps.append(gap) }
         }
         gaps.sort()
-        let dwell = gaps.isEmpty ? 0.09 : gaps[gaps.count / 2]
+        var dwell = gaps.isEmpty ? 0.09 : gaps[gaps.count / 2]
         let deviations = gaps.map { abs($0 - dwell) }.sorted()
-        let spread = max(0.015, 1.4826 * (deviations.isEmpty ? 0.03 : deviations[deviations.count / 2]))
+        var spread = max(0.015, 1.4826 * (deviations.isEmpty ? 0.03 : deviations[deviations.count / 2]))
         // Onsets at a later echo delay after a louder one: not a press of their own if left lone.
         let echoLike = onsets.indices.map { i in i > 0 && !longDelays.isEmpty && isEcho(onsets[i], after: onsets[i - 1], longDelays) }
         // Log-likelihood units: a pair within about two spreads of the typical dwell beats
         // leaving both onsets unpaired.
         let pairBonus = 2.0
+        // log(first spread / spread): what the log density at the dwell time gains where the
+        // spread is learnt again narrower (`relearnDwell`).
+        var spreadGain = 0.0
         // A key's press and release are struck alike (one key, one finger, one distance to the
         // microphone), so how much louder its release is than its press varies far less than
         // how loud keys are. Once learnt (`levelPairs`), a pair loses score when the level its
@@ -1182,7 +1196,7 @@ public final class KeystrokeDetector {
         func timingScore(_ gap: Double) -> Double? {
             guard gap >= releaseMin && gap <= releaseMax else { return nil }
             let z = (gap - dwell) / spread
-            return pairBonus - 0.5 * z * z
+            return pairBonus + spreadGain - 0.5 * z * z
         }
         func pairScore(_ i: Int, _ j: Int) -> Double? {
             guard j < n, let timing = timingScore(times[j] - times[i]) else { return nil }
@@ -1383,6 +1397,20 @@ public final class KeystrokeDetector {
             }
         }
         shapeModelRefinements = refinements
+        // The dwell time learnt again from the pairs decoded amid typing (`relearnDwell`): the
+        // first estimate took every plausible gap, speech sounds' among them.
+        if settings.relearnDwell, model != nil {
+            let decoded = amidTyping(pairs(releaseAt))
+            if decoded.count >= settings.shapeModelMinimumPairs {
+                let learnt = Self.medianAndSpread(decoded.map { Float(times[$0.release] - times[$0.press]) })
+                let learntSpread = max(0.015, learnt.spread)
+                spreadGain = log(spread / learntSpread)
+                dwell = learnt.median
+                spread = learntSpread
+                releaseAt = decode(evidence)
+            }
+        }
+        dwellSeconds = (dwell, spread)
         // The pairs decoded so far teach how the levels of a key's press and release compare,
         // against the spread of any two clicks' levels (√2 × the spread of one click's); where
         // that tells pairs apart, the labelling is decoded once more with it.

@@ -245,6 +245,7 @@ public enum Analysis {
         settings.shapeModelRefineBelow = configuration.keyboard.shapeModelRefineBelow
         settings.burstSeedGapSeconds = configuration.keyboard.burstSeedGapSeconds
         settings.levelSeed = configuration.keyboard.levelSeed
+        settings.relearnDwell = configuration.keyboard.relearnDwell
         settings.releaseLikeJointShare = configuration.keyboard.releaseLikeJointShare
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }

@@ -191,6 +191,10 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// timing decoded whose release is quieter than their press seed one, refined on the
         /// pairs it decodes (``KeystrokeSettings/levelSeed``). `false`: never.
         public var levelSeed = true
+        /// Once a press/release discriminant is learnt, the typist's dwell time is learnt again
+        /// from the pairs decoded amid typing and the labelling decoded once more
+        /// (``KeystrokeSettings/relearnDwell``). `false`: the first estimate stays.
+        public var relearnDwell = true
         /// Without a press/release discriminant, a press a dwell time after the last one is
         /// reported only if its typicality and loudness together are at least this likely of
         /// this keyboard's presses: otherwise it is probably a release decoded as a press
@@ -235,7 +239,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case aboveClickBandMarginDB = "above_click_band_margin_db"
             case correctSwappedPairs = "correct_swapped_pairs", learningContextSeconds = "learning_context_s"
             case shapeModelRefineBelow = "shape_model_refine_below", burstSeedGapSeconds = "burst_seed_gap_s"
-            case levelSeed = "level_seed"
+            case levelSeed = "level_seed", relearnDwell = "relearn_dwell"
             case releaseLikeJointShare = "release_like_joint_share", testedContextPairs = "tested_context_pairs"
         }
         public static let documentation: [String: String] = [
@@ -273,6 +277,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "learning_context_s": "what the recording teaches about its keyboard (press and release shapes and levels, the press template and loudness, the band its clicks reach) is learnt from the press–release pairs with another pair's press within this distance only: speech through a voice codec makes press–release-like pairs of its own, one at a time, and a recording that is mostly talk would otherwise teach its speech as the keyboard (s; 0: every pair)",
             "tested_context_pairs": "inside speech, the typing around a lone press (another press within typing_context_s) starts from a press heard with its release only if that one is credible as a key: outside speech, amid typing (typing_context_keys others), its release masked, or passing one of the lone-press tests itself — speech makes pair-like sounds now and then (false: any press heard with its release)",
             "level_seed": "where timing alone leaves no press/release discriminant (fast typing through a voice codec, a short stretch of typing amid talk can), before the bursts are tried, the pairs timing decoded whose release is quieter than their press seed one: a press bottoms out and its release does not, while a press taken for the release of the key before is quieter only half the time, so those pairs are about half as often out of phase; held to the bar a discriminant from timing is, then refined on the pairs it decodes whatever its own separation (chosen by level, it overstates it) (press_release_learnt_from: levels; false: never)",
+            "relearn_dwell": "the typist's dwell time (how long a key is held: the centre and spread a press-release pair's gap is scored by) is first estimated from every gap of 30–200 ms between clicks, speech sounds' and the flights from a release to the next press among them, which makes it too wide where there is much speech; once a press/release discriminant is learnt it is learnt again from the pairs decoded amid typing and the labelling decoded once more, a pair scoring by the log density of its gap (a narrower spread also raises the score of a pair that fits it) (false: the first estimate stays)",
             "release_like_joint_share": "without a press/release discriminant (press_release_learnt_from null), a press a dwell time after the last one reported — where that one's release would be — is reported only if its typicality and loudness taken together are at least this likely of this keyboard's presses (as joint_press_share measures it); else it is probably a release decoded as a press (counted in release_like_presses; 0: never left out)",
             "burst_seed_gap_s": "where neither timing alone nor the level seed gives a press/release discriminant, one is learnt from the bursts of typing — runs of at least four onsets with none this many seconds before or after: each one's first sound a press, its last a release, whatever order the keys between went down and up in — held to the bar a discriminant from timing is and refined like one (press_release_learnt_from: bursts; 0: never) (s)",
             "shape_model_refine_below": "a press/release discriminant learnt from the pairs timing alone decodes that separates presses from releases by less than this many deviations on held-out pairs (it alone would mislabel more than a quarter of the clicks) is refitted on the pairs decoded with its evidence, and the labelling decoded again, up to six times while the refit separates them further: in fast typing (the next press within a dwell time of a release) timing alone decodes many pairs out of phase and the first discriminant is weak (press_release_refinements; press_release_separation stays the first's; 0: never)",

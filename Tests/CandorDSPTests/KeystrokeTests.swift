@@ -365,6 +365,33 @@ struct KeystrokeTests {
         #expect(gated.f1 > ungated.f1)
     }
 
+    /// A short stretch of typing amid much speech (an interview): the first estimate of the
+    /// typist's dwell time takes every gap of 30–200 ms between clicks, speech sounds' among
+    /// them, and comes out too wide; learnt again from the pairs decoded amid typing, it is
+    /// near the keys' own (60–130 ms, uniform: centre 95 ms, spread 1.4826 × 17.5 ms = 26 ms),
+    /// and fewer speech sounds pair up as keys.
+    @Test("typing amid much speech: the dwell time is learnt again from the pairs decoded")
+    func dwellLearntAgain() throws {
+        for seed: UInt64 in [7, 11] {
+            let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, seed: seed, typingFrom: 25, typingTo: 40)
+            func run(_ relearn: Bool) throws -> (falsePresses: Int, f1: Double, dwell: (centre: Double, spread: Double)?) {
+                var settings = KeystrokeSettings()
+                settings.relearnDwell = relearn
+                let detector = try KeystrokeDetector(settings: settings)
+                let found = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+                return (found.filter { time in !mix.presses.contains { abs($0 - time) <= 0.03 } }.count,
+                        TypingFixture.score(found, mix.presses).f1, detector.dwellSeconds)
+            }
+            let first = try run(false), again = try run(true)
+            print("typing amid speech (seed \(seed)): dwell \(first.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none") first, \(again.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none") learnt again; false presses \(first.falsePresses) → \(again.falsePresses), F1 \(first.f1) → \(again.f1) (\(mix.presses.count) presses)")
+            let firstDwell = try #require(first.dwell), learnt = try #require(again.dwell)
+            #expect(abs(learnt.centre - 0.095) <= 0.01)
+            #expect(abs(learnt.spread - 0.026) < abs(firstDwell.spread - 0.026))
+            #expect(again.falsePresses <= first.falsePresses)
+            #expect(again.f1 >= first.f1 - 0.01)
+        }
+    }
+
     /// On a keyboard whose releases are much quieter than its presses, a release that was also
     /// the next key's press carries that press's sound: it is about as loud as a press. A
     /// release-shaped sound a dwell time after a quiet release (here a second copy of every
@@ -713,10 +740,12 @@ struct KeystrokeTests {
     /// A faint onset a dwell time after a press heard without its release is that press's
     /// release, quieter than the press as releases are — not a press of its own, however much
     /// it sounds like one. Soft typing under speech through a 16 kHz voice codec, releases 10 dB
-    /// below their presses, the threshold raised so that many releases are faint.
+    /// below their presses, the threshold raised so that many releases are faint. (Two minutes:
+    /// one minute held 9–10 such releases, too few to measure the rule by; over two the rule
+    /// leaves half of them, 10 of 20 — 8 of 17 with the first estimate of the dwell time.)
     @Test("faint onsets: a dwell time after a press heard alone, its release, not a press")
     func faintReleasesOfLonePresses() throws {
-        let raw = try TypingFixture.mix(seconds: 60, speechGain: 1, keyGainDB: -18...0, seed: 5, releaseGain: 0.3)
+        let raw = try TypingFixture.mix(seconds: 120, speechGain: 1, keyGainDB: -18...0, seed: 5, releaseGain: 0.3)
         let samples = try Self.throughOpus(raw.samples, rate: 16000)
         var strict = KeystrokeSettings()
         strict.thresholdMADs = 15
@@ -731,8 +760,8 @@ struct KeystrokeTests {
         }
         let on = try run(strict), without = try run(off)
         print("faint releases reported as presses: \(on.releases) (each judged on its own \(without.releases)); faint presses \(on.presses) (\(without.presses)); F1 \(on.f1) (\(without.f1))")
-        #expect(without.releases >= 10)
-        #expect(2 * on.releases <= without.releases)
+        #expect(without.releases >= 15)
+        #expect(5 * on.releases <= 3 * without.releases)
         #expect(on.presses + 3 >= without.presses)
         #expect(on.f1 > without.f1)
     }
