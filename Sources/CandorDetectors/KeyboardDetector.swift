@@ -33,6 +33,8 @@ public struct KeyboardDetector: Sendable {
     ///     spectral shape (``KeystrokeDetector/shapeModelSeparation``), reported as evidence, and
     ///     how many times that discriminant was refined (``KeystrokeDetector/shapeModelRefinements``)
     ///     and what it was first learnt from (``KeystrokeDetector/shapeModelSource``).
+    ///   - dwell: the typist's dwell time the keystrokes were decoded with, centre and spread
+    ///     (``KeystrokeDetector/dwellSeconds``), reported.
     ///   - releaseLikePresses: how many presses the keystroke detector left out as probably
     ///     releases (``KeystrokeDetector/releaseLikePresses``), reported.
     ///   - onsetBand: the band the presses were found in (Hz), how high the clicks reach
@@ -41,7 +43,7 @@ public struct KeyboardDetector: Sendable {
     ///     (``KeystrokeDetector/aboveClickBandCount``), reported.
     public func detect(heard transients: [Keystroke], logged: [Double]?, speech: [SpeechSegment] = [],
                        pressReleaseSeparation: Double? = nil, pressReleaseRefinements: Int = 0, pressReleaseSource: String? = nil,
-                       releaseLikePresses: Int = 0,
+                       releaseLikePresses: Int = 0, dwell: (centre: Double, spread: Double)? = nil,
                        onsetBand: (low: Double, high: Double, clicksTo: Double?, aboveClicks: Int)? = nil) -> (DetectorResult, ClockAlignment?) {
         // Inside speech, a lone transient (no release heard) is more likely a plosive burst
         // than a key: key presses come with releases, speech sounds do not. Unless this keyboard's
@@ -177,6 +179,7 @@ public struct KeyboardDetector: Sendable {
             "press_release_refinements": JSONValue(pressReleaseRefinements),
             "press_release_learnt_from": pressReleaseSource.map { .string($0) } ?? .null,
             "release_like_presses": JSONValue(releaseLikePresses),
+            "dwell_s": dwell.map { .array([.number($0.centre), .number($0.spread)]) } ?? .null,
             "onset_band_hz": onsetBand.map { .array([.number($0.low), .number($0.high)]) } ?? .null,
             "click_band_top_hz": onsetBand?.clicksTo.map { .number($0) } ?? .null,
             "transients_above_click_band": onsetBand.map { JSONValue($0.aboveClicks) } ?? .null,

@@ -130,6 +130,7 @@ public enum Analysis {
                     pressReleaseRefinements: decoded.keystrokes?.shapeModelRefinements ?? 0,
                     pressReleaseSource: decoded.keystrokes?.shapeModelSource?.rawValue,
                     releaseLikePresses: decoded.keystrokes?.releaseLikePresses ?? 0,
+                    dwell: decoded.keystrokes?.dwellSeconds,
                     onsetBand: decoded.keystrokes.map { (low: $0.settings.bandLowHz, high: $0.onsetBandTop_Hz, clicksTo: $0.clickBandTop_Hz, aboveClicks: $0.aboveClickBandCount) })
         results.append(keyboard)
         let clock = alignment ?? ClockAlignment(offset_s: 0, source: "session header")

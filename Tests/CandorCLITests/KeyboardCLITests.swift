@@ -78,6 +78,9 @@ struct KeyboardCLITests {
         #expect(["timing", "bursts"].contains(keyboard["press_release_learnt_from"] as? String))
         // …and with one, no press is left out as release-like (that is for recordings without).
         #expect(keyboard["release_like_presses"] as? Int == 0)
+        // The dwell time the keys were decoded with: this fixture holds keys 60–130 ms.
+        let dwell = try #require(keyboard["dwell_s"] as? [Double])
+        #expect(dwell.count == 2 && (0.06...0.13).contains(dwell[0]) && (0.015...0.04).contains(dwell[1]), "\(dwell)")
         // Full-band speech is the harder case (README): its fricatives and plosive bursts reach
         // the key band and mask presses; measured 0.86 here (0.80 by timing alone), 0.92 over
         // LibriVox.

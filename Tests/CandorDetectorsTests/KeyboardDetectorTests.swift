@@ -146,8 +146,9 @@ struct KeyboardDetectorTests {
         let speech = [SpeechSegment(start_s: 20, end_s: 30)]
         let (result, _) = detector.detect(heard: transients.sorted { $0.time_s < $1.time_s }, logged: nil, speech: speech,
                                           pressReleaseSeparation: 2.25, pressReleaseRefinements: 3, pressReleaseSource: "bursts",
-                                          releaseLikePresses: 4)
+                                          releaseLikePresses: 4, dwell: (0.096, 0.024))
         #expect(result.fields["release_like_presses"] == .number(4))
+        #expect(result.fields["dwell_s"] == .array([.number(0.096), .number(0.024)]))
         #expect(result.fields["press_release_separation"] == .number(2.25))
         #expect(result.fields["press_release_refinements"] == .number(3))
         #expect(result.fields["press_release_learnt_from"] == .string("bursts"))
@@ -178,6 +179,7 @@ struct KeyboardDetectorTests {
         #expect(result.fields["press_release_refinements"] == .number(0))
         #expect(result.fields["press_release_learnt_from"] == .null)
         #expect(result.fields["release_like_presses"] == .number(0))
+        #expect(result.fields["dwell_s"] == .null)
         #expect(result.fields["presses_outside_speech"]?.number == Double(outside.count))
     }
 
