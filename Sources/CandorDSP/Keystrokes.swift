@@ -281,8 +281,9 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// The typist's dwell time (how long a key is held: centre and spread), first estimated
     /// from every gap of 30–200 ms between clicks — speech sounds' gaps and the flights from a
     /// release to the next press among them, so too wide where there is much speech — is learnt
-    /// again from the pairs decoded amid typing once a press/release discriminant has been
-    /// learnt, and the labelling decoded once more with it. A pair's timing score is the log
+    /// again from the pairs decoded amid typing (with the press/release discriminant where one
+    /// was learnt, by timing alone where none was), and the labelling decoded once more with
+    /// it. A pair's timing score is the log
     /// density of its gap under that dwell time, so a narrower spread also raises the score of
     /// a pair that fits it (by the log of how much narrower). `false`: the first estimate stays.
     public var relearnDwell = true
@@ -1399,7 +1400,7 @@ public final class KeystrokeDetector {
         shapeModelRefinements = refinements
         // The dwell time learnt again from the pairs decoded amid typing (`relearnDwell`): the
         // first estimate took every plausible gap, speech sounds' among them.
-        if settings.relearnDwell, model != nil {
+        if settings.relearnDwell {
             let decoded = amidTyping(pairs(releaseAt))
             if decoded.count >= settings.shapeModelMinimumPairs {
                 let learnt = Self.medianAndSpread(decoded.map { Float(times[$0.release] - times[$0.press]) })
