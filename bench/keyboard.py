@@ -49,6 +49,13 @@ of typing (presses 0.15-0.4 s apart, releases 60-130 ms after), at random levels
     They were added in session 20 and measured before anything was changed for them; every
     key of a profile is struck equally often (a profile's quiet stabilised keys — caps lock,
     tab — as often as its letters);
+  - one more real keyboard, recorded by someone else with another microphone
+    (`stroke-keebsound-gateron-red-…`): the keebsound package's Gateron Red switches (PyPI, MIT;
+    sixty keys — letters, digits, punctuation, modifiers — one whole stroke each, MP3 at
+    44.1 kHz with the room's hiss about 34 dB below the press), downloaded once into bench/work/
+    and never committed, in the same five conditions, in an interview (typing from 35 to 55 s
+    only) and with a typist's timing (below). Added in session 28 and measured before anything
+    was changed for it;
   - mouse clicks (a probe): the Model M under the LibriVox speech, and through the 16 kHz voice
     mode, with a real mouse's button clicks (keyboardsounds' Logitech G502 X profile) in the
     pauses between bursts, at the keys' levels; the clicks are not in the truth;
@@ -89,6 +96,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 
 import numpy
@@ -111,6 +119,11 @@ REAL_KEYBOARDS = ["alpaca", "gateron-black-ink", "gateron-red-ink", "holy-panda"
 # time is the typist's own), added in session 20 and measured before anything was changed for
 # them. (The package's other profiles are a typewriter, a mouse and two synthetic UI sounds.)
 STROKE_KEYBOARDS = ["apex-pro-tkl-v2", "banana-split", "mx-speed-silver", "nk-cream", "telios-v2"]
+# One more keyboard recorded a whole stroke at a time, by someone else with another microphone:
+# the Gateron Red switches of the keebsound package (PyPI, MIT; 60 keys, one stroke each, 44.1 kHz
+# MP3 with the room's noise), added in session 28 and measured before anything was changed for it.
+KEEBSOUND = "keebsound==0.0.2"
+KEEBSOUND_KEYBOARD = "keebsound-gateron-red"
 
 
 def keyboardsounds_profiles():
@@ -124,6 +137,20 @@ def keyboardsounds_profiles():
         wheel = glob.glob(os.path.join(folder, "keyboardsounds-*.whl"))[0]
         zipfile.ZipFile(wheel).extractall(folder)
     return profiles
+
+
+def keebsound_strokes():
+    """The keebsound package's Gateron Red stroke recordings (its source distribution downloaded
+    from PyPI once)."""
+    folder = os.path.join(benchlib.WORK, "keebsound")
+    sounds = os.path.join(folder, "keebsound-0.0.2", "keeb", "sounds", "gateron-red")
+    if not os.path.isdir(sounds):
+        os.makedirs(folder, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                        "--dest", folder, KEEBSOUND], check=True)
+        with tarfile.open(glob.glob(os.path.join(folder, "keebsound-*.tar.gz"))[0]) as archive:
+            archive.extractall(folder, filter="data")
+    return sorted(glob.glob(os.path.join(sounds, "*.mp3")))
 
 
 def profile_keys(name, reference_peak):
@@ -147,8 +174,11 @@ def stroke_keys(name, reference_peak):
     (stroke, None), scaled so that the median peak of their presses — the first click: the
     first 2 ms within 12 dB of the recording's loudest, and the 15 ms from there — is
     `reference_peak`."""
-    folder = os.path.join(keyboardsounds_profiles(), name)
-    strokes = [load(path) for path in sorted(glob.glob(os.path.join(folder, "*.wav")))]
+    if name == KEEBSOUND_KEYBOARD:
+        paths = keebsound_strokes()
+    else:
+        paths = sorted(glob.glob(os.path.join(keyboardsounds_profiles(), name, "*.wav")))
+    strokes = [load(path) for path in paths]
     clicks = [first_click(s) for s in strokes]
     scale = reference_peak / numpy.median([numpy.abs(s[c:c + int(0.015 * RATE)]).max() for s, c in zip(strokes, clicks)])
     return [(s * scale, None) for s in strokes]
@@ -594,6 +624,16 @@ def main():
                    {"strokes": profile, "keys_codec": "wideband"}),
                   (f"stroke-{profile}-webrtc", True, "webrtc", False, {"strokes": profile}),
                   (f"stroke-{profile}-aac", True, "aac", False, {"strokes": profile})]
+    # The keebsound keyboard, in those five conditions, in an interview and with a typist's timing.
+    profile = KEEBSOUND_KEYBOARD
+    cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
+              (f"stroke-{profile}-wideband", True, "wideband", False, {"strokes": profile}),
+              (f"stroke-{profile}-coded-keys-full-band-speech", "full-band", None, False,
+               {"strokes": profile, "keys_codec": "wideband"}),
+              (f"stroke-{profile}-webrtc", True, "webrtc", False, {"strokes": profile}),
+              (f"stroke-{profile}-aac", True, "aac", False, {"strokes": profile}),
+              (f"stroke-{profile}-sparse-typing-wideband", True, "wideband", False, {"strokes": profile, "typing_s": (35, 55)}),
+              (f"stroke-{profile}-typist-wideband", True, "wideband", False, {"strokes": profile, "typist": True})]
     if options.cases:
         wanted = options.cases.split(",")
         unknown = set(wanted) - {case[0] for case in cases}
@@ -606,6 +646,8 @@ def main():
     if any("profile" in (keyboard or {}) or "strokes" in (keyboard or {}) or (keyboard or {}).get("mouse")
            for _, _, _, _, keyboard in cases):
         keyboardsounds_profiles()
+    if any((keyboard or {}).get("strokes") == KEEBSOUND_KEYBOARD for _, _, _, _, keyboard in cases):
+        keebsound_strokes()
     if any(codec == "webrtc" for _, _, codec, _, _ in cases):
         ensure_webrtc()
     seeds = list(range(options.first_seed, options.first_seed + options.seeds))
