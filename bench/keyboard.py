@@ -149,7 +149,8 @@ def keebsound_strokes():
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
                         "--dest", folder, KEEBSOUND], check=True)
         with tarfile.open(glob.glob(os.path.join(folder, "keebsound-*.tar.gz"))[0]) as archive:
-            archive.extractall(folder, filter="data")
+            # (The "data" filter — no links out, no absolute paths — where this Python has it.)
+            archive.extractall(folder, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     return sorted(glob.glob(os.path.join(sounds, "*.mp3")))
 
 
