@@ -203,6 +203,8 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// A later echo could be a release, so it only never counts as a press of its own.
     public var echoFoldSeconds: Double = 0.045
     /// A key's release follows its press after this range of dwell times and is not a press.
+    /// (Where the dwell time is learnt again, `relearnDwell`, a typist who holds keys longer
+    /// widens the range to the learnt centre plus three spreads.)
     public var releaseMinimumSeconds: Double = 0.03
     public var releaseMaximumSeconds: Double = 0.2
     /// Low-frequency thumps (desk knocks) whose 50–400 Hz level exceeds the transient band's by
@@ -1158,7 +1160,8 @@ public final class KeystrokeDetector {
         // whole sequence at once: pairs whose gap looks like this typist's dwell time (centre
         // and spread estimated from the plausible pairs) score, an onset may stay unpaired, and
         // a press may pair across one other sound.
-        let releaseMin = settings.releaseMinimumSeconds, releaseMax = settings.releaseMaximumSeconds
+        let releaseMin = settings.releaseMinimumSeconds
+        var releaseMax = settings.releaseMaximumSeconds
         let n = onsets.count
         let times = onsets.map { time($0.index) }
         var gaps: [Double] = []
@@ -1408,6 +1411,9 @@ public final class KeystrokeDetector {
                 spreadGain = log(spread / learntSpread)
                 dwell = learnt.median
                 spread = learntSpread
+                // A typist who holds keys longer than `releaseMaximumSeconds` allows for (its
+                // pairs' gaps cut off there): the range reaches three spreads past the centre.
+                releaseMax = max(settings.releaseMaximumSeconds, dwell + 3 * spread)
                 releaseAt = decode(evidence)
             }
         }

@@ -392,6 +392,30 @@ struct KeystrokeTests {
         }
     }
 
+    /// A typist who holds keys longer than the 0.2 s a release is first looked for in
+    /// (`releaseMaximumSeconds`): here 0.15–0.27 s, presses 0.3–0.5 s apart, under speech. The
+    /// dwell time learnt again from the pairs decoded widens that range to three spreads past
+    /// its centre, and the releases held longest are paired with their presses instead of
+    /// left lone (then judged as presses of their own).
+    @Test("a typist who holds keys long: the range a release is looked for in widens with the dwell time learnt")
+    func longDwell() throws {
+        let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, seed: 13, pressInterval: 0.3...0.5, dwell: 0.15...0.27)
+        func run(_ relearn: Bool) throws -> (f1: Double, releasesAsPresses: Int, dwell: (centre: Double, spread: Double)?) {
+            var settings = KeystrokeSettings()
+            settings.relearnDwell = relearn
+            let detector = try KeystrokeDetector(settings: settings)
+            let found = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+            let releases = found.filter { time in !mix.presses.contains { abs($0 - time) <= 0.03 } && mix.releases.contains { abs($0 - time) <= 0.03 } }
+            return (TypingFixture.score(found, mix.presses).f1, releases.count, detector.dwellSeconds)
+        }
+        let first = try run(false), again = try run(true)
+        print("keys held 0.15–0.27 s: F1 \(first.f1) → \(again.f1), releases reported as presses \(first.releasesAsPresses) → \(again.releasesAsPresses), dwell \(first.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none") → \(again.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none")")
+        let learnt = try #require(again.dwell)
+        #expect(learnt.centre + 3 * learnt.spread > 0.2)
+        #expect(again.releasesAsPresses < first.releasesAsPresses)
+        #expect(again.f1 > first.f1)
+    }
+
     /// On a keyboard whose releases are much quieter than its presses, a release that was also
     /// the next key's press carries that press's sound: it is about as loud as a press. A
     /// release-shaped sound a dwell time after a quiet release (here a second copy of every

@@ -52,7 +52,7 @@ public enum TypingFixture {
     }
 
     /// `seconds` of audio at 48 kHz: bursts of typing (presses `pressInterval` apart, releases
-    /// 60–130 ms after each press), with real speech (clips back to back, 0.8 s apart, repeated) over it. Returns samples and press times
+    /// `dwell` — by default 60–130 ms — after each press), with real speech (clips back to back, 0.8 s apart, repeated) over it. Returns samples and press times
     /// (with each press's gain, dB, drawn from `keyGainDB`).
     /// With `pressOmittedEvery` N > 0, every Nth key's press sound is left out (as if masked):
     /// its release sounds alone, its time is in `loneReleases`, not in `presses`.
@@ -65,7 +65,8 @@ public enum TypingFixture {
     /// time after a release with no press behind it (a loose keycap, a speech sound).
     public static func mix(seconds: Double, speechGain: Float = 1, speech kind: Speech = .librivox, keyGainDB: ClosedRange<Double> = -6...0, seed: UInt64 = 7,
                     typingFrom: Double = 0.5, typingTo: Double? = nil, pressOmittedEvery: Int = 0,
-                    pressInterval: ClosedRange<Double> = 0.15...0.4, releaseGain: Float = 0.8,
+                    pressInterval: ClosedRange<Double> = 0.15...0.4, dwell dwellRange: ClosedRange<Double> = 0.06...0.13,
+                    releaseGain: Float = 0.8,
                     pressEcho: (delay: Double, gainDB: Double)? = nil,
                     releaseSoundsLikePress: Bool = false,
                     releaseRattle: (every: Int, delay: ClosedRange<Double>, gainDB: Double)? = nil) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double], pressGainsDB: [Double]) {
@@ -107,7 +108,7 @@ public enum TypingFixture {
                     presses.append(t)
                     pressGainsDB.append(gainDB)
                 }
-                let dwell = Double.random(in: 0.06...0.13, using: &generator)
+                let dwell = Double.random(in: dwellRange, using: &generator)
                 if omitted { loneReleases.append(t + dwell) }
                 releases.append(t + dwell)
                 let (releaseSound, releaseOnset) = releaseSoundsLikePress ? (key.press, key.pressOnset) : (key.release, key.releaseOnset)
