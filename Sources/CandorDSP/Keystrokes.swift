@@ -285,9 +285,11 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// release to the next press among them, so too wide where there is much speech — is learnt
     /// again from the pairs decoded amid typing (with the press/release discriminant where one
     /// was learnt, by timing alone where none was), and the labelling decoded once more with
-    /// it. A pair's timing score is the log
-    /// density of its gap under that dwell time, so a narrower spread also raises the score of
-    /// a pair that fits it (by the log of how much narrower). `false`: the first estimate stays.
+    /// it. A pair's timing score is the log density of its gap under that dwell time, so a
+    /// narrower spread also raises the score of a pair that fits it (by the log of how much
+    /// narrower); a typist who holds keys long widens the range a release is looked for in
+    /// (`releaseMaximumSeconds`) to three spreads past the centre. `false`: the first estimate
+    /// stays.
     public var relearnDwell = true
     /// Without a press/release discriminant (none learnt), the decoding tells a press from a
     /// release by timing alone, and a speech sound or a second sound of the stroke between a
