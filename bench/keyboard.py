@@ -143,7 +143,7 @@ def keebsound_strokes():
     """The keebsound package's Gateron Red stroke recordings (its source distribution downloaded
     from PyPI once)."""
     folder = os.path.join(benchlib.WORK, "keebsound")
-    sounds = os.path.join(folder, "keebsound-0.0.2", "keeb", "sounds", "gateron-red")
+    sounds = os.path.join(folder, KEEBSOUND.replace("==", "-"), "keeb", "sounds", "gateron-red")
     if not os.path.isdir(sounds):
         os.makedirs(folder, exist_ok=True)
         subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
@@ -617,23 +617,18 @@ def main():
               for profile in REAL_KEYBOARDS]
     cases += [(f"stroke-{profile}-other-speech-interview-wideband", "other", "wideband", False, {"strokes": profile, "typing_s": (35, 55)})
               for profile in STROKE_KEYBOARDS]
-    # Five more real keyboards, recorded a whole stroke at a time, in the same conditions.
-    for profile in STROKE_KEYBOARDS:
+    # Five more real keyboards, recorded a whole stroke at a time, and the keebsound keyboard, in
+    # the same conditions.
+    for profile in STROKE_KEYBOARDS + [KEEBSOUND_KEYBOARD]:
         cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
                   (f"stroke-{profile}-wideband", True, "wideband", False, {"strokes": profile}),
                   (f"stroke-{profile}-coded-keys-full-band-speech", "full-band", None, False,
                    {"strokes": profile, "keys_codec": "wideband"}),
                   (f"stroke-{profile}-webrtc", True, "webrtc", False, {"strokes": profile}),
                   (f"stroke-{profile}-aac", True, "aac", False, {"strokes": profile})]
-    # The keebsound keyboard, in those five conditions, in an interview and with a typist's timing.
+    # …and the keebsound keyboard in an interview and with a typist's timing.
     profile = KEEBSOUND_KEYBOARD
-    cases += [(f"stroke-{profile}-under-speech", True, None, False, {"strokes": profile}),
-              (f"stroke-{profile}-wideband", True, "wideband", False, {"strokes": profile}),
-              (f"stroke-{profile}-coded-keys-full-band-speech", "full-band", None, False,
-               {"strokes": profile, "keys_codec": "wideband"}),
-              (f"stroke-{profile}-webrtc", True, "webrtc", False, {"strokes": profile}),
-              (f"stroke-{profile}-aac", True, "aac", False, {"strokes": profile}),
-              (f"stroke-{profile}-sparse-typing-wideband", True, "wideband", False, {"strokes": profile, "typing_s": (35, 55)}),
+    cases += [(f"stroke-{profile}-sparse-typing-wideband", True, "wideband", False, {"strokes": profile, "typing_s": (35, 55)}),
               (f"stroke-{profile}-typist-wideband", True, "wideband", False, {"strokes": profile, "typist": True})]
     if options.cases:
         wanted = options.cases.split(",")
