@@ -365,6 +365,15 @@ struct KeystrokeTests {
         #expect(gated.f1 > ungated.f1)
     }
 
+    /// The presses found in `samples` with the dwell time learnt again (`relearn`) or not, and
+    /// the dwell time they were decoded with.
+    private static func withDwell(_ samples: [Float], relearn: Bool) throws -> (found: [Double], dwell: (centre: Double, spread: Double)?) {
+        var settings = KeystrokeSettings()
+        settings.relearnDwell = relearn
+        let detector = try KeystrokeDetector(settings: settings)
+        return (TypingFixture.detect(samples, with: detector).map(\.time_s), detector.dwellSeconds)
+    }
+
     /// A short stretch of typing amid much speech (an interview): the first estimate of the
     /// typist's dwell time takes every gap of 30–200 ms between clicks, speech sounds' among
     /// them, and comes out too wide; learnt again from the pairs decoded amid typing, it is
@@ -375,12 +384,9 @@ struct KeystrokeTests {
         for seed: UInt64 in [7, 11] {
             let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, seed: seed, typingFrom: 25, typingTo: 40)
             func run(_ relearn: Bool) throws -> (falsePresses: Int, f1: Double, dwell: (centre: Double, spread: Double)?) {
-                var settings = KeystrokeSettings()
-                settings.relearnDwell = relearn
-                let detector = try KeystrokeDetector(settings: settings)
-                let found = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+                let (found, dwell) = try Self.withDwell(mix.samples, relearn: relearn)
                 return (found.filter { time in !mix.presses.contains { abs($0 - time) <= 0.03 } }.count,
-                        TypingFixture.score(found, mix.presses).f1, detector.dwellSeconds)
+                        TypingFixture.score(found, mix.presses).f1, dwell)
             }
             let first = try run(false), again = try run(true)
             print("typing amid speech (seed \(seed)): dwell \(first.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none") first, \(again.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none") learnt again; false presses \(first.falsePresses) → \(again.falsePresses), F1 \(first.f1) → \(again.f1) (\(mix.presses.count) presses)")
@@ -401,12 +407,9 @@ struct KeystrokeTests {
     func longDwell() throws {
         let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, seed: 13, pressInterval: 0.3...0.5, dwell: 0.15...0.27)
         func run(_ relearn: Bool) throws -> (f1: Double, releasesAsPresses: Int, dwell: (centre: Double, spread: Double)?) {
-            var settings = KeystrokeSettings()
-            settings.relearnDwell = relearn
-            let detector = try KeystrokeDetector(settings: settings)
-            let found = TypingFixture.detect(mix.samples, with: detector).map(\.time_s)
+            let (found, dwell) = try Self.withDwell(mix.samples, relearn: relearn)
             let releases = found.filter { time in !mix.presses.contains { abs($0 - time) <= 0.03 } && mix.releases.contains { abs($0 - time) <= 0.03 } }
-            return (TypingFixture.score(found, mix.presses).f1, releases.count, detector.dwellSeconds)
+            return (TypingFixture.score(found, mix.presses).f1, releases.count, dwell)
         }
         let first = try run(false), again = try run(true)
         print("keys held 0.15–0.27 s: F1 \(first.f1) → \(again.f1), releases reported as presses \(first.releasesAsPresses) → \(again.releasesAsPresses), dwell \(first.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none") → \(again.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none")")
@@ -785,7 +788,7 @@ struct KeystrokeTests {
         let on = try run(strict), without = try run(off)
         print("faint releases reported as presses: \(on.releases) (each judged on its own \(without.releases)); faint presses \(on.presses) (\(without.presses)); F1 \(on.f1) (\(without.f1))")
         #expect(without.releases >= 15)
-        #expect(5 * on.releases <= 3 * without.releases)
+        #expect(2 * on.releases <= without.releases)
         #expect(on.presses + 3 >= without.presses)
         #expect(on.f1 > without.f1)
     }
