@@ -291,6 +291,14 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// (`releaseMaximumSeconds`) to three spreads past the centre. `false`: the first estimate
     /// stays.
     public var relearnDwell = true
+    /// The press/release discriminant's evidence models each class as a mixture with some of
+    /// the other (keys whose press sounds like another key's release, pairs decoded wrongly):
+    /// the share of its held-out clicks on the wrong side of its midpoint *beyond* what its two
+    /// Gaussian classes' own overlap puts there
+    /// (``PressReleaseModel/evidenceConfusion``). `false`: the whole wrong-side share, which
+    /// counts that overlap twice and leaves a weakly separating discriminant's evidence too
+    /// faint to outweigh timing where timing misleads (a typist rolling keys over).
+    public var confusionBeyondOverlap = true
     /// Without a press/release discriminant (none learnt), the decoding tells a press from a
     /// release by timing alone, and a speech sound or a second sound of the stroke between a
     /// press and its release puts it out of phase: the release is decoded as a press of its
@@ -1284,7 +1292,8 @@ public final class KeystrokeDetector {
                                      releases: timed.map { describe(onsets[$0.release]).features(withLevel: withLevel) },
                                      minimumPairs: minimumPairs ?? settings.shapeModelMinimumPairs,
                                      minimumSeparation: minimumSeparation ?? settings.shapeModelMinimumSeparation,
-                                     unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs)
+                                     unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs,
+                                     confusionBeyondOverlap: settings.confusionBeyondOverlap)
         }
         var model = discriminant { $0 }
         // Too weak to be used as it is, a discriminant that still separates presses from
@@ -1506,7 +1515,7 @@ public final class KeystrokeDetector {
         // How often the higher peak is after the lone onsets that are surely presses, and after
         // those surely not (in the outer half of the evidence the discriminant can give either
         // way): the evidence of a higher peak after, counted only for a press.
-        let sureEvidence = model.map { log((1 - $0.confusion) / $0.confusion) / 2 } ?? .infinity
+        let sureEvidence = model.map { log((1 - $0.evidenceConfusion) / $0.evidenceConfusion) / 2 } ?? .infinity
         var surePresses = (after: 0, all: 0), sureOthers = (after: 0, all: 0)
         for i in 0..<n where partnerSide[i] != 0 {
             if evidence[i] <= -sureEvidence { surePresses.all += 1; if partnerSide[i] > 0 { surePresses.after += 1 } }

@@ -18,24 +18,31 @@ public struct PressReleaseModel: Sendable {
     let pressMean: Double
     let releaseMean: Double
     let deviation: Double
-    /// Share of held-out examples on the wrong side of the axis: some keys' presses sound like
-    /// other keys' releases, so each class is modelled as a mixture with this much of the other,
-    /// which bounds the evidence a single click can give at log((1 − confusion) / confusion).
+    /// Share of held-out examples on the wrong side of the axis (less the swapped share).
     public let confusion: Double
+    /// Some keys' presses sound like other keys' releases (and some pairs are decoded wrongly),
+    /// so each class is modelled as a mixture with this much of the other, which bounds the
+    /// evidence a single click can give at log((1 − c) / c): the share on the wrong side
+    /// beyond what the two Gaussians' own overlap puts there (Φ(−separation / 2)), at least
+    /// 0.02 — the overlap is already in the Gaussians' likelihood ratio, and counted twice it
+    /// made a weakly separating discriminant's evidence several times too faint (at a
+    /// separation of 1, a click one deviation past the midpoint gave 0.35 instead of 1).
+    /// (`confusionBeyondOverlap` false: `confusion` itself.)
+    public let evidenceConfusion: Double
     /// The share of the pairs it was fitted on measured as swapped (0 when not measured).
     public let swapped: Double
     /// Separation of the classes on held-out examples, in deviations.
     public var separation: Double { (releaseMean - pressMean) / deviation }
 
     /// `nil` when there are fewer than `minimumPairs` pairs or held-out separation is below
-    /// `minimumSeparation` deviations.
+    /// `minimumSeparation` deviations. `confusionBeyondOverlap`: see ``evidenceConfusion``.
     ///
     /// Pairs labelled by timing alone are sometimes swapped (decoded out of phase: the press
     /// taken for a release, the release for a press). Given which pairs cannot be (`unswapped`,
     /// at least `minimumUnswapped` of them), the share swapped is measured (``swappedShare``)
     /// and the classes' means, spread and confusion are corrected for it.
     public init?(presses: [[Float]], releases: [[Float]], minimumPairs: Int = 20, minimumSeparation: Double = 1,
-                 unswapped: [Bool]? = nil, minimumUnswapped: Int = 40) {
+                 unswapped: [Bool]? = nil, minimumUnswapped: Int = 40, confusionBeyondOverlap: Bool = true) {
         let n = min(presses.count, releases.count)
         guard n >= max(minimumPairs, 4), let dimension = presses.first?.count, dimension > 0 else { return nil }
         let p = presses.prefix(n).map { $0.map(Double.init) }, r = releases.prefix(n).map { $0.map(Double.init) }
@@ -62,6 +69,11 @@ public struct PressReleaseModel: Sendable {
         pressMean = middle - separation / 2
         releaseMean = middle + separation / 2
         self.deviation = max(variance.squareRoot(), 1e-6)
+        // The share two Gaussians this far apart put past the midpoint by themselves.
+        let overlap = 0.5 * erfc(separation / self.deviation / 2 / 2.0.squareRoot())
+        evidenceConfusion = confusionBeyondOverlap
+            ? min(0.5, max((confusion - overlap) / (1 - 2 * overlap), 0.02))
+            : confusion
     }
 
     /// Held-out projections of the pairs `p[i]`, `r[i]` (each press, then its release), fold
@@ -108,7 +120,7 @@ public struct PressReleaseModel: Sendable {
         let d2 = deviation * deviation
         // log N_r(s) − log N_p(s) for the two unit-spread Gaussians on the axis.
         let gaussian = ((s - pressMean) * (s - pressMean) - (s - releaseMean) * (s - releaseMean)) / (2 * d2)
-        let c = confusion
+        let c = evidenceConfusion
         // p(s | release) = (1 − c) N_r + c N_p, p(s | press) = (1 − c) N_p + c N_r.
         let g = min(max(gaussian, -50), 50)
         let ratio = exp(g)  // N_r / N_p

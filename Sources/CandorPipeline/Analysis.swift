@@ -247,6 +247,7 @@ public enum Analysis {
         settings.burstSeedGapSeconds = configuration.keyboard.burstSeedGapSeconds
         settings.levelSeed = configuration.keyboard.levelSeed
         settings.relearnDwell = configuration.keyboard.relearnDwell
+        settings.confusionBeyondOverlap = configuration.keyboard.confusionBeyondOverlap
         settings.releaseLikeJointShare = configuration.keyboard.releaseLikeJointShare
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
