@@ -846,7 +846,7 @@ struct KeystrokeTests {
         // Five or more presses more until session 28; since the shape evidence counts as
         // confusion only what lies beyond its classes' overlap (session 29), it decides most of
         // the lone onsets it used to leave in doubt itself: 601 → 602 here (on the benchmark the
-        // trace still adds 0.0007, no family lower: bench/README step 41).
+        // trace still adds 0.0007, no family lower by more than 0.0002: bench/README step 41).
         #expect(hitsB >= hitsA)
         #expect(scoreB.f1 >= scoreA.f1)
         let minimum = KeystrokeSettings().partnerMinimumSure
