@@ -639,8 +639,8 @@ def main():
     rows = []
     totals = {"candor": [], "librosa": [], "energy": []}
     # Shared downloads and installs first (not by several processes at once).
-    if any("profile" in (keyboard or {}) or "strokes" in (keyboard or {}) or (keyboard or {}).get("mouse")
-           for _, _, _, _, keyboard in cases):
+    if any("profile" in (keyboard or {}) or (keyboard or {}).get("strokes") not in (None, KEEBSOUND_KEYBOARD)
+           or (keyboard or {}).get("mouse") for _, _, _, _, keyboard in cases):
         keyboardsounds_profiles()
     if any((keyboard or {}).get("strokes") == KEEBSOUND_KEYBOARD for _, _, _, _, keyboard in cases):
         keebsound_strokes()
