@@ -1515,7 +1515,7 @@ public final class KeystrokeDetector {
         // How often the higher peak is after the lone onsets that are surely presses, and after
         // those surely not (in the outer half of the evidence the discriminant can give either
         // way): the evidence of a higher peak after, counted only for a press.
-        let sureEvidence = model.map { log((1 - $0.evidenceConfusion) / $0.evidenceConfusion) / 2 } ?? .infinity
+        let sureEvidence = model.map { $0.evidenceBound / 2 } ?? .infinity
         var surePresses = (after: 0, all: 0), sureOthers = (after: 0, all: 0)
         for i in 0..<n where partnerSide[i] != 0 {
             if evidence[i] <= -sureEvidence { surePresses.all += 1; if partnerSide[i] > 0 { surePresses.after += 1 } }

@@ -29,6 +29,9 @@ public struct PressReleaseModel: Sendable {
     /// separation of 1, a click one deviation past the midpoint gave 0.35 instead of 1).
     /// (`confusionBeyondOverlap` false: `confusion` itself.)
     public let evidenceConfusion: Double
+    /// The most evidence one click can give either way: log((1 − c) / c), c the
+    /// ``evidenceConfusion``.
+    public var evidenceBound: Double { log((1 - evidenceConfusion) / evidenceConfusion) }
     /// The share of the pairs it was fitted on measured as swapped (0 when not measured).
     public let swapped: Double
     /// Separation of the classes on held-out examples, in deviations.
