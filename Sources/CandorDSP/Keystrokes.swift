@@ -299,6 +299,19 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// counts that overlap twice and leaves a weakly separating discriminant's evidence too
     /// faint to outweigh timing where timing misleads (a typist rolling keys over).
     public var confusionBeyondOverlap = true
+    /// Amid clear typing, a release-shaped onset the decoding leaves lone (a release whose press
+    /// was not heard) costs this much (log-likelihood units) against pairing it: there a press
+    /// is seldom not heard, and a key whose press sounds like a release — four keys in sixty on
+    /// the Model M — would otherwise be left lone with its release, both taken for releases,
+    /// as soon as the discriminant is sure enough of their shapes. Amid clear typing: within
+    /// `learningContextSeconds` of ``loneReleaseContextPairs`` presses of pairs first decoded
+    /// without the cost whose release's evidence exceeds its press's by at least half the most
+    /// the discriminant gives (``PressReleaseModel/evidenceBound``) — not in speech between
+    /// bursts, whose sounds seldom pair that clearly (a cost everywhere made false presses of
+    /// them). 0: no cost (a lone onset is whichever it resembles).
+    public var loneReleaseCostAmidTyping = 1.0
+    /// …that many clear pairs (see ``loneReleaseCostAmidTyping``).
+    public var loneReleaseContextPairs = 3
     /// Without a press/release discriminant (none learnt), the decoding tells a press from a
     /// release by timing alone, and a speech sound or a second sound of the stroke between a
     /// press and its release puts it out of phase: the release is decoded as a press of its
@@ -1220,18 +1233,20 @@ public final class KeystrokeDetector {
         // when another sound — speech, a mouse — falls in between), or a sound of its own.
         // `evidence[i]`: how much likelier onset i's spectral shape is as a release than as a
         // press (log ratio; 0 without a model). A pair gains its press's and release's evidence;
-        // a lone onset is whichever of the two it resembles. Returns, per onset, the distance to
-        // its release (0: none).
-        func decode(_ evidence: [Double]) -> [Int] {
+        // a lone onset is whichever of the two it resembles — less `loneReleaseCost[i]` if a
+        // release (one whose press was not heard). Returns, per onset, the distance to its
+        // release (0: none).
+        func decode(_ evidence: [Double], loneReleaseCost: [Double]? = nil) -> [Int] {
+            func lone(_ i: Int) -> Double { max(-evidence[i], evidence[i] - 2 * (loneReleaseCost?[i] ?? 0)) / 2 }
             var best = [Double](repeating: 0, count: n + 3)
             var releaseAt = [Int](repeating: 0, count: n)
             if n > 0 {
                 for i in stride(from: n - 1, through: 0, by: -1) {
-                    var value = best[i + 1] + abs(evidence[i]) / 2
+                    var value = best[i + 1] + lone(i)
                     for distance in 1...2 {
                         guard var score = pairScore(i, i + distance) else { continue }
                         score += (evidence[i + distance] - evidence[i]) / 2
-                        if distance == 2 { score += abs(evidence[i + 1]) / 2 }
+                        if distance == 2 { score += lone(i + 1) }
                         if score + best[i + distance + 1] > value {
                             value = score + best[i + distance + 1]
                             releaseAt[i] = distance
@@ -1241,6 +1256,29 @@ public final class KeystrokeDetector {
                 }
             }
             return releaseAt
+        }
+        // The press/release discriminant (none until learnt below).
+        var model: PressReleaseModel?
+        // Decoded as above, then again with a release-shaped onset left lone amid clear typing
+        // costing `loneReleaseCostAmidTyping` (``KeystrokeSettings/loneReleaseCostAmidTyping``):
+        // there a press is seldom not heard, and a key whose press sounds like a release (and
+        // its release) would otherwise both be left lone as releases — on the one keyboard
+        // measured, four keys in sixty. Amid clear typing: within `learningContextSeconds` of
+        // `loneReleaseContextPairs` presses of pairs the first decoding found whose release's
+        // evidence exceeds its press's by at least half what the discriminant can give.
+        func decodeLabels(_ evidence: [Double]) -> [Int] {
+            let first = decode(evidence)
+            let cost = settings.loneReleaseCostAmidTyping
+            guard cost > 0, let model, n > 0 else { return first }
+            let clear = model.evidenceBound / 2
+            var clearPresses: [Double] = []
+            for i in 0..<n where first[i] > 0 && evidence[i + first[i]] - evidence[i] >= clear { clearPresses.append(times[i]) }
+            let context = settings.learningContextSeconds
+            let costs = times.map { at -> Double in
+                let from = clearPresses.partitionIndex { $0 < at - context }, to = clearPresses.partitionIndex { $0 <= at + context }
+                return to - from >= settings.loneReleaseContextPairs ? cost : 0
+            }
+            return costs.contains { $0 > 0 } ? decode(evidence, loneReleaseCost: costs) : first
         }
         // The (press, release) onset pairs of a labelling, in order.
         func pairs(_ releaseAt: [Int]) -> [(press: Int, release: Int)] {
@@ -1275,7 +1313,7 @@ public final class KeystrokeDetector {
             }.map { pairs[$0] }
         }
         var evidence = [Double](repeating: 0, count: n)
-        var releaseAt = decode(evidence)
+        var releaseAt = decodeLabels(evidence)
         // The pairs found by timing alone teach this keyboard's press and release shapes; the
         // labelling is then decoded again with that evidence (a release whose press was masked
         // is no longer taken for a press, nor a pair decoded out of phase).
@@ -1295,7 +1333,7 @@ public final class KeystrokeDetector {
                                      unswapped: unswapped, minimumUnswapped: settings.swapEstimateMinimumPairs,
                                      confusionBeyondOverlap: settings.confusionBeyondOverlap)
         }
-        var model = discriminant { $0 }
+        model = discriminant { $0 }
         // Too weak to be used as it is, a discriminant that still separates presses from
         // releases a little (`shapeModelSeedSeparation`) seeds the refinement below, and is kept
         // only if refined to `shapeModelRefineBelow`.
@@ -1338,7 +1376,7 @@ public final class KeystrokeDetector {
             observedModels = [:]
             refinements = 0
             evidence = onsets.map(releaseEvidence)
-            releaseAt = decode(evidence)
+            releaseAt = decodeLabels(evidence)
             // A weak first discriminant is refined on the pairs its evidence decodes
             // (`shapeModelRefineBelow`).
             var current = first
@@ -1359,7 +1397,7 @@ public final class KeystrokeDetector {
                 observedModels = [:]
                 refinements += 1
                 evidence = onsets.map(releaseEvidence)
-                let again = decode(evidence)
+                let again = decodeLabels(evidence)
                 if again == releaseAt { break }
                 releaseAt = again
             }
@@ -1425,7 +1463,7 @@ public final class KeystrokeDetector {
                 // A typist who holds keys longer than `releaseMaximumSeconds` allows for (its
                 // pairs' gaps cut off there): the range reaches three spreads past the centre.
                 releaseMax = max(settings.releaseMaximumSeconds, dwell + 3 * spread)
-                releaseAt = decode(evidence)
+                releaseAt = decodeLabels(evidence)
             }
         }
         dwellSeconds = (dwell, spread)
@@ -1441,7 +1479,7 @@ public final class KeystrokeDetector {
                 // release distinctly quieter (or louder) than its press, by more than that varies.
                 if pairs.spread > 0, pairs.spread < unrelated, abs(pairs.median) > pairs.spread {
                     levelPairs = (pairs.median, max(pairs.spread, 1), unrelated)
-                    releaseAt = decode(evidence)
+                    releaseAt = decodeLabels(evidence)
                 }
             }
         }

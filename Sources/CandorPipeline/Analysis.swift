@@ -248,6 +248,7 @@ public enum Analysis {
         settings.levelSeed = configuration.keyboard.levelSeed
         settings.relearnDwell = configuration.keyboard.relearnDwell
         settings.confusionBeyondOverlap = configuration.keyboard.confusionBeyondOverlap
+        settings.loneReleaseCostAmidTyping = configuration.keyboard.loneReleaseCost
         settings.releaseLikeJointShare = configuration.keyboard.releaseLikeJointShare
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
