@@ -208,8 +208,8 @@ struct KeystrokeTests {
     /// Fast typing alone on the Model M: a few of its keys' presses sound like releases, and once
     /// the discriminant is sure of the shapes (session 29), such a press and its release were
     /// both left lone as releases. Amid clear typing a lone release costs
-    /// `loneReleaseCostAmidTyping`, and the two pair again; with no clear typing around (the
-    /// cost 0) the labelling is as before.
+    /// `loneReleaseCostAmidTyping`, and the two pair again: five mixes, with the cost against
+    /// without it (`loneReleaseCostAmidTyping` 0).
     @Test("fast typing: a key whose press sounds like a release is paired amid clear typing")
     func releaseShapedPressesPaired() throws {
         var runs: [(with: Double, without: Double)] = []
@@ -224,7 +224,7 @@ struct KeystrokeTests {
         }
         // Measured (session 31): +0.011, +0.030, −0.005, +0.019, +0.018 — seed 7 loses two presses'
         // worth (a release-shaped sound then paired as a press), the mean gains 0.015. (On the
-        // benchmark: the Model M's fast typing alone 0.897 → 0.947, bench/README step 42.)
+        // benchmark: the Model M's fast typing alone 0.897 → 0.946, bench/README step 42.)
         #expect(runs.filter { $0.with > $0.without }.count >= 4)
         #expect(runs.allSatisfy { $0.with >= $0.without - 0.01 })
         #expect(runs.map { $0.with - $0.without }.reduce(0, +) / Double(runs.count) > 0.01)
