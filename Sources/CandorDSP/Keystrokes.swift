@@ -1271,8 +1271,9 @@ public final class KeystrokeDetector {
             let cost = settings.loneReleaseCostAmidTyping
             guard cost > 0, let model, n > 0 else { return first }
             let clear = model.evidenceBound / 2
-            var clearPresses: [Double] = []
-            for i in 0..<n where first[i] > 0 && evidence[i + first[i]] - evidence[i] >= clear { clearPresses.append(times[i]) }
+            // The presses of the pairs the first decoding found (its path, not every choice the
+            // dynamic programme weighed) whose release is clearly release-shaped against them.
+            let clearPresses = pairs(first).filter { evidence[$0.release] - evidence[$0.press] >= clear }.map { times[$0.press] }
             let context = settings.learningContextSeconds
             let costs = times.map { at -> Double in
                 let from = clearPresses.partitionIndex { $0 < at - context }, to = clearPresses.partitionIndex { $0 <= at + context }
