@@ -126,6 +126,32 @@ public enum TypingFixture {
         return (out, presses, loneReleases, releases, pressGainsDB)
     }
 
+    /// A synthetic desk knock at 48 kHz (no recording of one is packaged): a knuckle's contact —
+    /// white noise dying away with a 0.4 ms time constant, broadband like a key's click — that
+    /// sets a desk top ringing in a few low modes (around 90, 150, 230 and 330 Hz, each dying
+    /// away over 20–50 ms), the modes `contactDB` louder than the contact at their peak. Peak
+    /// amplitude `peak`.
+    public static func deskKnock(peak: Float, contactDB: Double = 20, using generator: inout SeededRandom) -> [Float] {
+        let rate = 48000.0, count = Int(0.15 * rate)
+        var modes = [Float](repeating: 0, count: count), contact = [Float](repeating: 0, count: count)
+        for (frequency, decay, amplitude) in [(90.0, 0.05, 1.0), (150, 0.035, 0.7), (230, 0.03, 0.5), (330, 0.02, 0.35)] {
+            let f = frequency * Double.random(in: 0.9...1.1, using: &generator), phase = Double.random(in: 0..<(2 * .pi), using: &generator)
+            for i in 0..<count {
+                let t = Double(i) / rate
+                modes[i] += Float(amplitude * exp(-t / decay) * sin(2 * .pi * f * t + phase) * min(1, t / 0.001))
+            }
+        }
+        for i in 0..<Int(0.005 * rate) {
+            contact[i] = Float(exp(-Double(i) / rate / 0.0004) * Double.random(in: -1...1, using: &generator))
+        }
+        let modesPeak = modes.map { abs($0) }.max() ?? 1, contactPeak = contact.map { abs($0) }.max() ?? 1
+        let contactGain = Float(pow(10, -contactDB / 20)) * modesPeak / contactPeak
+        var knock = zip(modes, contact).map { $0 + $1 * contactGain }
+        let knockPeak = knock.map { abs($0) }.max() ?? 1
+        for i in knock.indices { knock[i] *= peak / knockPeak }
+        return knock
+    }
+
     /// Precision, recall and F1 of `found` against `truth` with ±`tolerance` one-to-one matching.
     public static func score(_ found: [Double], _ truth: [Double], tolerance: Double = 0.03) -> (precision: Double, recall: Double, f1: Double) {
         var used = Set<Int>()
