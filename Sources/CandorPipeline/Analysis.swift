@@ -249,6 +249,7 @@ public enum Analysis {
         settings.relearnDwell = configuration.keyboard.relearnDwell
         settings.confusionBeyondOverlap = configuration.keyboard.confusionBeyondOverlap
         settings.loneReleaseCostAmidTyping = configuration.keyboard.loneReleaseCost
+        settings.loneReleaseContextPairs = configuration.keyboard.loneReleaseContextPairs
         settings.releaseLikeJointShare = configuration.keyboard.releaseLikeJointShare
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }
