@@ -6,8 +6,9 @@ import Testing
 
 @Suite("Detector settings from the configuration")
 struct SettingsTests {
-    /// Each `keyboard` key set away from its default reaches the key-press detector's settings
-    /// (a key read but never passed on would be silently ignored).
+    /// Each of the `keyboard` keys that tune the key-press detector itself (the onset search and
+    /// the press/release decoding; the others tune the matching against the log), set away from
+    /// its default, reaches its settings: a key read but never passed on would be silently ignored.
     @Test("keyboard keys reach the key-press detector")
     func keyboardKeys() throws {
         let json = #"""
