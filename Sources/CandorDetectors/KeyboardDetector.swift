@@ -25,6 +25,20 @@ public struct KeyboardDetector: Sendable {
                        impulsiveness: settings.impulsivePressShare, impulsiveLoudness: settings.impulsivePressLoudness)
     }
 
+    /// How key-like a transient is on the measures the lone-press tests use: the product of its
+    /// typicality, loudness and impulsiveness, each from no lower than 0.01 (missing: 0.01).
+    /// Fisher's combination of the three is a monotone function of the product.
+    static func keyLikeness(_ transient: Keystroke) -> Double {
+        [transient.typicality, transient.loudness, transient.impulsiveness].reduce(1.0) { $0 * max($1 ?? 0, 0.01) }
+    }
+
+    /// The `share` quantile of `sorted` (not empty), linear between order statistics.
+    static func quantile(_ sorted: [Double], _ share: Double) -> Double {
+        let position = min(1, max(0, share)) * Double(sorted.count - 1)
+        let below = Int(position.rounded(.down)), above = min(sorted.count - 1, below + 1)
+        return sorted[below] + (position - Double(below)) * (sorted[above] - sorted[below])
+    }
+
     /// - Parameters:
     ///   - heard: presses detected in the candidate's audio (media time).
     ///   - logged: key-down times from the event log (log clock), or nil without a log.
@@ -108,7 +122,9 @@ public struct KeyboardDetector: Sendable {
             return tests.passed(typicality: transient.typicality, loudness: transient.loudness,
                                 impulsiveness: transient.impulsiveness, impulsiveToo: impulsiveToo).map(KeyRule.test)
         }
-        var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0, jointKeys = 0
+        // The rule each lone press inside speech was kept by (counted at the end, over the
+        // presses still kept).
+        var keptBy: [Int: KeyRule] = [:]
         // Whether a lone press amid `context` is kept by one of the rules (counted under it); the
         // impulsive rule only amid the presses kept (`impulsiveToo`, below). Amid: another press
         // of `context` within `typingContextSeconds` — for a faint one (its onset below the
@@ -117,14 +133,8 @@ public struct KeyboardDetector: Sendable {
         func keptByRule(_ index: Int, amid context: [Int], impulsiveToo: Bool) -> Bool {
             guard another(of: context, near: index, count: transients[index].faint ? max(1, settings.typingContextKeys) : 1)
             else { return false }
-            switch keyRule(index, impulsiveToo: impulsiveToo) {
-            case .masked: maskedKeys += 1
-            case .test(.typical): typicalKeys += 1
-            case .test(.loud): loudKeys += 1
-            case .test(.joint): jointKeys += 1
-            case .test(.impulsive): impulsiveKeys += 1
-            case nil: return false
-            }
+            guard let rule = keyRule(index, impulsiveToo: impulsiveToo) else { return false }
+            keptBy[index] = rule
             return true
         }
         var kept = [Bool](repeating: true, count: transients.count)
@@ -157,6 +167,40 @@ public struct KeyboardDetector: Sendable {
                 }
             }
         }
+        // The recording's own speech sets the bar (`speechTransientShare`): lone transients
+        // inside speech far from any press kept are its own sounds, and a lone press inside
+        // speech must be more key-like than most of them.
+        var speechTransients = 0, speechTransientBar: Double?, speechLikeKeys = 0
+        if settings.requireReleaseInSpeech && !releasesInaudible && settings.speechTransientShare > 0 {
+            let keptTimes = transients.indices.filter { kept[$0] }.map { transients[$0].time_s }
+            func farFromTyping(_ index: Int) -> Bool {
+                let time = transients[index].time_s, distance = settings.speechTransientDistanceSeconds
+                let next = keptTimes.partitionIndex { $0 <= time - distance }
+                return next == keptTimes.count || keptTimes[next] >= time + distance
+            }
+            let own = transients.indices.filter { inSpeech[$0] && !transients[$0].releaseHeard && !kept[$0] && farFromTyping($0) }
+            speechTransients = own.count
+            if own.count >= max(1, settings.speechTransientMinimumCount) {
+                let bar = Self.quantile(own.map { Self.keyLikeness(transients[$0]) }.sorted(), settings.speechTransientShare)
+                speechTransientBar = bar
+                for index in transients.indices where kept[index] && inSpeech[index] && !pairedInSpeech[index]
+                    && Self.keyLikeness(transients[index]) <= bar {
+                    kept[index] = false
+                    keptBy[index] = nil
+                    speechLikeKeys += 1
+                }
+            }
+        }
+        var maskedKeys = 0, typicalKeys = 0, loudKeys = 0, impulsiveKeys = 0, jointKeys = 0
+        for rule in keptBy.values {
+            switch rule {
+            case .masked: maskedKeys += 1
+            case .test(.typical): typicalKeys += 1
+            case .test(.loud): loudKeys += 1
+            case .test(.joint): jointKeys += 1
+            case .test(.impulsive): impulsiveKeys += 1
+            }
+        }
         let keptIndices = transients.indices.filter { kept[$0] }
         let heard = keptIndices.map { transients[$0] }
         // Heard inside speech with its release amid typing: what a key makes, and speech seldom
@@ -173,6 +217,9 @@ public struct KeyboardDetector: Sendable {
             "presses_in_speech_typical": JSONValue(typicalKeys),
             "presses_in_speech_loud": JSONValue(loudKeys),
             "presses_in_speech_impulsive": JSONValue(impulsiveKeys),
+            "presses_in_speech_speech_like": JSONValue(speechLikeKeys),
+            "speech_transients_away_from_typing": JSONValue(speechTransients),
+            "speech_transient_bar": speechTransientBar.map(JSONValue.number) ?? .null,
             "presses_in_speech_joint": JSONValue(jointKeys),
             "faint_presses": JSONValue(heard.filter(\.faint).count),
             "press_release_separation": pressReleaseSeparation.map { .number($0) } ?? .null,

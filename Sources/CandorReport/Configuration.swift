@@ -144,6 +144,19 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// 0…1, 1 turns it off). A quiet press under speech is often middling on both where
         /// speech's lone transients are low on both.
         public var jointPressShare: Double = 0.05
+        /// The recording's own speech sets a bar for lone presses inside it (a constant
+        /// false-alarm rate): the lone transients inside speech at least
+        /// `speechTransientDistanceSeconds` from any press kept are the speech's own sounds (away
+        /// from typing). With at least `speechTransientMinimumCount` of them, a lone press inside
+        /// speech kept by one of the rules above is kept only if it is more key-like than
+        /// `speechTransientShare` of them — key-likeness being the product of its typicality,
+        /// loudness and impulsiveness (each from no lower than 0.01: the order Fisher's
+        /// combination of the three would give). An interview is mostly talk, and its speech
+        /// sounds amid the typing pass the rules now and then; the speech away from typing
+        /// shows how often, recording by recording. 0: off.
+        public var speechTransientShare: Double = 0.95
+        public var speechTransientDistanceSeconds: Double = 3
+        public var speechTransientMinimumCount: Int = 10
         /// The key-press detector's onset band (Hz, of 48 kHz audio) and adaptive threshold
         /// (local median + this many median absolute deviations of the onset function). Tuned
         /// on the Model M; a duller keyboard's clicks hold less of their energy above 2 kHz.
@@ -241,6 +254,8 @@ public struct Configuration: Sendable, Equatable, Codable {
             case lonePressTypicality = "lone_press_typicality", loudPressShare = "loud_press_share"
             case impulsivePressShare = "impulsive_press_share", impulsivePressLoudness = "impulsive_press_loudness"
             case jointPressShare = "joint_press_share"
+            case speechTransientShare = "speech_transient_share", speechTransientDistanceSeconds = "speech_transient_distance_s"
+            case speechTransientMinimumCount = "speech_transient_minimum_count"
             case onsetBandLowHz = "onset_band_low_hz", onsetBandHighHz = "onset_band_high_hz"
             case onsetThresholdMADs = "onset_threshold_mads", adaptiveOnsetBand = "adaptive_onset_band"
             case faintOnsetThresholdMADs = "faint_onset_threshold_mads", faintPressTypicality = "faint_press_typicality"
@@ -275,6 +290,9 @@ public struct Configuration: Sendable, Equatable, Codable {
             "loud_press_share": "inside speech a press without a release also counts if another press is heard within typing_context_s, it adds at least as much power as this share of this keyboard's presses heard with releases (0.5: as loud as the median press), and its spectral shape is no less typical of them than minimum_press_typicality (0–1; 1 turns this off)",
             "impulsive_press_share": "inside speech a press without a release also counts if another press is heard within typing_context_s and at least this share of its onset-band energy (5 ms before it to 20 ms after) arrives within its loudest 2 ms — a key's impact, not a speech sound — and it is no quieter than impulsive_press_loudness of this keyboard's presses heard with releases (0–1; 1 turns this off)",
             "joint_press_share": "inside speech a press without a release also counts if another press is heard within typing_context_s and its typicality and loudness (shares of this keyboard's presses heard with releases) taken together — Fisher's combination, a·b·(1 − ln(a·b)) — are no less likely of a press than this (0–1; 1 turns this off); faint onsets pass the same test",
+            "speech_transient_share": "the recording's own speech sets a bar for lone presses inside it: with at least speech_transient_minimum_count lone transients inside speech speech_transient_distance_s or more from any press kept (the speech's own sounds, away from typing), a lone press inside speech kept by the rules above is kept only if it is more key-like — the product of its typicality, loudness and impulsiveness, each from no lower than 0.01 — than this share of them (0–1; 0 turns this off)",
+            "speech_transient_distance_s": "…how far from any press kept a lone transient inside speech must be to count as the speech's own (s)",
+            "speech_transient_minimum_count": "…how many of those the bar needs (fewer: no bar)",
             "impulsive_press_loudness": "…the share of this keyboard's presses heard with releases it must be at least as loud as (0–1)",
             "minimum_press_typicality": "inside speech a press without a release still counts if its release would have been too quiet to hear over the speech, another press is heard within typing_context_s, and its spectral shape is no less typical of this keyboard's presses heard with releases than this share of them (0–1; 1 turns this off)",
             "onset_band_low_hz": "key presses are found from sharp rises of this band's level (Hz; speech fills the band below 2 kHz)…",
@@ -468,7 +486,8 @@ public struct Configuration: Sendable, Equatable, Codable {
                              ("faint_test_share", keyboard.faintTestShare),
                              ("typicality_observed_share", keyboard.typicalityObservedShare),
                              ("release_observed_share", keyboard.releaseObservedShare),
-                             ("release_like_joint_share", keyboard.releaseLikeJointShare)] where !(0...1).contains(value) {
+                             ("release_like_joint_share", keyboard.releaseLikeJointShare),
+                             ("speech_transient_share", keyboard.speechTransientShare)] where !(0...1).contains(value) {
             throw LoadError(path: path, message: "'keyboard.\(key)' (\(value)) must lie between 0 and 1")
         }
     }

@@ -248,6 +248,53 @@ struct KeyboardDetectorTests {
     /// release must pass); a lone press in speech that sounds much like this keyboard's presses
     /// counts amid typing whatever its release would have sounded like — speech's own transients
     /// are seldom that typical of a keyboard's presses.
+    /// An interview is mostly talk: the lone transients inside speech far from any press kept
+    /// are the speech's own sounds, and a lone press inside speech kept by a rule must be more
+    /// key-like (typicality × loudness × impulsiveness) than 95 % of them.
+    @Test("inside speech a lone press must be more key-like than the speech's own transients away from typing")
+    func speechTransientBar() throws {
+        func sound(_ t: Double, paired: Bool = false, typicality: Double, loudness: Double, impulsiveness: Double) -> Keystroke {
+            Keystroke(time_s: t, confidence: 0.9, strength: 10, releaseHeard: paired, typicality: typicality, loudness: loudness,
+                      impulsiveness: impulsiveness)
+        }
+        let typing = [50.0, 50.2, 50.4].map { sound($0, paired: true, typicality: 0.5, loudness: 0.5, impulsiveness: 0.8) }
+        let keyLike = sound(50.6, typicality: 0.6, loudness: 0.5, impulsiveness: 0.8)
+        // Typical enough for the typicality rule (0.25), but as quiet and spread out as speech's sounds.
+        let speechLike = sound(50.8, typicality: 0.3, loudness: 0.02, impulsiveness: 0.4)
+        // The talk before and after the typing: 24 lone transients, none within 3 s of a press.
+        let talk = stride(from: 21.0, through: 45, by: 2).map { $0 } + stride(from: 57.0, through: 77, by: 2).map { $0 }
+        let own = talk.enumerated().map { i, t in
+            sound(t, typicality: 0.05 + 0.25 * Double(i % 5) / 4, loudness: 0.1 * Double(i % 3) / 2, impulsiveness: 0.3 + 0.3 * Double(i % 4) / 3)
+        }
+        func run(_ settings: Configuration.Keyboard = .init()) -> (result: DetectorResult, found: Set<Double>) {
+            let transients = (typing + [keyLike, speechLike] + own).sorted { $0.time_s < $1.time_s }
+            let (result, _) = KeyboardDetector(settings: settings).detect(heard: transients, logged: nil,
+                                                                          speech: [SpeechSegment(start_s: 20, end_s: 80)])
+            return (result, Set((result.fields["acoustic_keystrokes_s"]?.array ?? []).compactMap(\.number)))
+        }
+        let barred = run()
+        #expect(barred.found == [50.0, 50.2, 50.4, 50.6])
+        #expect(barred.result.fields["speech_transients_away_from_typing"]?.number == 24)
+        #expect(barred.result.fields["presses_in_speech_speech_like"]?.number == 1)
+        #expect(barred.result.fields["presses_in_speech_typical"]?.number == 1)
+        let bar = try #require(barred.result.fields["speech_transient_bar"]?.number)
+        #expect(bar > 0.3 * 0.02 * 0.4 && bar < 0.6 * 0.5 * 0.8)
+
+        var off = Configuration.Keyboard()
+        off.speechTransientShare = 0
+        let unbarred = run(off)
+        #expect(unbarred.found == [50.0, 50.2, 50.4, 50.6, 50.8])
+        #expect(unbarred.result.fields["presses_in_speech_typical"]?.number == 2)
+        #expect(unbarred.result.fields["speech_transient_bar"] == .null)
+
+        var few = Configuration.Keyboard()
+        few.speechTransientMinimumCount = 25  // one more than the talk has
+        let tooFew = run(few)
+        #expect(tooFew.found == unbarred.found)
+        #expect(tooFew.result.fields["speech_transients_away_from_typing"]?.number == 24)
+        #expect(tooFew.result.fields["presses_in_speech_speech_like"]?.number == 0)
+    }
+
     @Test("inside speech a lone press counts if highly typical of this keyboard and amid typing")
     func typicalLonePressInSpeech() throws {
         func press(_ t: Double, typicality: Double?) -> Keystroke {

@@ -108,6 +108,8 @@ struct ReportTests {
                                 (#"{"keyboard":{"learning_context_s":-1}}"#, "'keyboard.learning_context_s' must not be negative"),
                                 (#"{"keyboard":{"lone_release_cost":-1}}"#, "'keyboard.lone_release_cost' must not be negative"),
                                 (#"{"keyboard":{"lone_release_context_pairs":0}}"#, "'keyboard.lone_release_context_pairs' must be at least 1"),
+                                (#"{"keyboard":{"speech_transient_share":1.5}}"#, "'keyboard.speech_transient_share' (1.5) must lie between 0 and 1"),
+                                (#"{"keyboard":{"speech_transient_minimum_count":2.5}}"#, "must be a whole number"),
                                 (#"{"keyboard":{"lone_release_context_pairs":2.5}}"#, "must be a whole number"),
                                 (#"{"keyboard":{"shape_model_refine_below":-0.5}}"#, "'keyboard.shape_model_refine_below' must not be negative"),
                                 (#"{"keyboard":{"burst_seed_gap_s":0.1}}"#, "'keyboard.burst_seed_gap_s' must be 0 (off) or above 0.2 s"),
