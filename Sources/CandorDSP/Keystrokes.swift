@@ -161,6 +161,14 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// times are of the order of dwell times), and counting it cost more presses than it saved
     /// (`bench/README.md`, step 26). `false`: the shape alone.
     public var lonePartnerEvidence = true
+    /// A lone onset is reported as a press while its release evidence (with its partner
+    /// evidence) is at most this (log ratio): lone presses outnumber lone releases, so where the
+    /// shape leans only a little towards release a lone onset is still more often a press. On
+    /// the benchmark's seed 1 (93 recordings, the lone onsets labelled by the truth) presses
+    /// outnumber releases among those with evidence 0–0.25 (136 to 74) and 0.25–0.5 (100 to
+    /// 63), releases those with 0.5–0.75 (83 to 62) and beyond: the two are equally common at
+    /// about 0.5 (`bench/README.md`, step 44). 0: whichever the shape says.
+    public var lonePressEvidenceBar = 0.5
     /// How many examples' worth each of the two shares is drawn towards their pooled share.
     public var partnerPriorCount: Double = 10
     /// How many lone onsets of each kind must be sure for the evidence to count at all (a few
@@ -1580,7 +1588,7 @@ public final class KeystrokeDetector {
         }
         func lone(_ index: Int) {
             if echoLike[index] { return }
-            if evidence[index] + partnerEvidence(index) <= 0 {
+            if evidence[index] + partnerEvidence(index) <= settings.lonePressEvidenceBar {
                 lonePresses.insert(index)
                 return press(index, releaseHeard: false)
             }

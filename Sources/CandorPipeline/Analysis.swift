@@ -250,6 +250,7 @@ public enum Analysis {
         settings.confusionBeyondOverlap = configuration.keyboard.confusionBeyondOverlap
         settings.loneReleaseCostAmidTyping = configuration.keyboard.loneReleaseCost
         settings.loneReleaseContextPairs = configuration.keyboard.loneReleaseContextPairs
+        settings.lonePressEvidenceBar = configuration.keyboard.lonePressReleaseEvidence
         settings.releaseLikeJointShare = configuration.keyboard.releaseLikeJointShare
         settings.faintPressTests = KeyboardDetector.lonePressTests(configuration.keyboard, typicality: configuration.keyboard.faintPressTypicality)
         if !configuration.keyboard.adaptiveOnsetBand { settings.narrowerBandTopsHz = [] }

@@ -218,6 +218,9 @@ public struct Configuration: Sendable, Equatable, Codable {
         /// …amid clear typing: within `learningContextSeconds` of this many clear pairs
         /// (``KeystrokeSettings/loneReleaseContextPairs``).
         public var loneReleaseContextPairs: Int = 3
+        /// A lone onset is reported as a press while its release evidence is at most this
+        /// (``KeystrokeSettings/lonePressEvidenceBar``). 0: whichever its shape says.
+        public var lonePressReleaseEvidence: Double = 0.5
         /// Without a press/release discriminant, a press a dwell time after the last one is
         /// reported only if its typicality and loudness together are at least this likely of
         /// this keyboard's presses: otherwise it is probably a release decoded as a press
@@ -266,6 +269,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             case shapeModelRefineBelow = "shape_model_refine_below", burstSeedGapSeconds = "burst_seed_gap_s"
             case levelSeed = "level_seed", relearnDwell = "relearn_dwell", confusionBeyondOverlap = "confusion_beyond_overlap"
             case loneReleaseCost = "lone_release_cost", loneReleaseContextPairs = "lone_release_context_pairs"
+            case lonePressReleaseEvidence = "lone_press_release_evidence"
             case releaseLikeJointShare = "release_like_joint_share", testedContextPairs = "tested_context_pairs"
         }
         public static let documentation: [String: String] = [
@@ -310,6 +314,7 @@ public struct Configuration: Sendable, Equatable, Codable {
             "confusion_beyond_overlap": "the press/release discriminant's evidence models each class as a mixture with some of the other (keys whose press sounds like another key's release, pairs decoded wrongly), which bounds what one click can say: that share is the share of its held-out clicks on the wrong side of its midpoint beyond what its two Gaussian classes' own overlap puts there (at least 0.02). false: the whole wrong-side share, which counts the overlap twice — a discriminant separating presses from releases by one deviation then gave a click one deviation past its midpoint 0.35 instead of 1, too faint to outweigh timing where timing misleads (a typist's keys rolled over or landing on the last key's release)",
             "lone_release_cost": "amid clear typing (within learning_context_s — 1 s — of three pairs whose release's shape evidence exceeds its press's by half the most one click can give), a release-shaped onset left lone — a release whose press was not heard — costs this much (log-likelihood units) against pairing it: there presses are seldom not heard, and a key whose press sounds like a release would otherwise be left lone with its release (0: no cost)",
             "lone_release_context_pairs": "…how many clear pairs (a release's shape evidence exceeding its press's by half the most one click can give) make clear typing for lone_release_cost: within learning_context_s of that many of their presses (at least 1)",
+            "lone_press_release_evidence": "an onset the decoding leaves lone (no release paired with it) is reported as a press while its release evidence — how much likelier its shape is of a release than of a press, log ratio, with the trace of a release after it — is at most this: lone presses outnumber lone releases, and on the benchmark the two are equally common among lone onsets at evidence about 0.5 (0: whichever its shape says)",
             "release_like_joint_share": "without a press/release discriminant (press_release_learnt_from null), a press a dwell time after the last one reported — where that one's release would be — is reported only if its typicality and loudness taken together are at least this likely of this keyboard's presses (as joint_press_share measures it); else it is probably a release decoded as a press (counted in release_like_presses; 0: never left out)",
             "burst_seed_gap_s": "where neither timing alone nor the level seed gives a press/release discriminant, one is learnt from the bursts of typing — runs of at least four onsets with none this many seconds before or after: each one's first sound a press, its last a release, whatever order the keys between went down and up in — held to the bar a discriminant from timing is and refined like one (press_release_learnt_from: bursts; 0: never) (s)",
             "shape_model_refine_below": "a press/release discriminant learnt from the pairs timing alone decodes that separates presses from releases by less than this many deviations on held-out pairs (it alone would mislabel more than a quarter of the clicks) is refitted on the pairs decoded with its evidence, and the labelling decoded again, up to six times while the refit separates them further: in fast typing (the next press within a dwell time of a release) timing alone decodes many pairs out of phase and the first discriminant is weak (press_release_refinements; press_release_separation stays the first's; 0: never)",

@@ -16,7 +16,7 @@ struct SettingsTests {
                       "faint_onset_threshold_mads": 4, "faint_test_share": 0.5, "typicality_observed_share": 0.6,
                       "release_observed_share": 0.7, "correct_swapped_pairs": false, "learning_context_s": 2,
                       "shape_model_refine_below": 1, "burst_seed_gap_s": 0.8, "level_seed": false, "relearn_dwell": false,
-                      "confusion_beyond_overlap": false, "lone_release_cost": 2, "lone_release_context_pairs": 5,
+                      "confusion_beyond_overlap": false, "lone_release_cost": 2, "lone_release_context_pairs": 5, "lone_press_release_evidence": 0.25,
                       "release_like_joint_share": 0.2, "adaptive_onset_band": false, "above_click_band_margin_db": 0}}
         """#
         let user = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
@@ -27,13 +27,14 @@ struct SettingsTests {
         #expect(settings.typicalityObservedShare == 0.6 && settings.releaseObservedShare == 0.7)
         #expect(!settings.correctSwappedPairs && !settings.levelSeed && !settings.relearnDwell && !settings.confusionBeyondOverlap)
         #expect(settings.learningContextSeconds == 2 && settings.shapeModelRefineBelow == 1 && settings.burstSeedGapSeconds == 0.8)
-        #expect(settings.loneReleaseCostAmidTyping == 2 && settings.loneReleaseContextPairs == 5)
+        #expect(settings.loneReleaseCostAmidTyping == 2 && settings.loneReleaseContextPairs == 5 && settings.lonePressEvidenceBar == 0.25)
         #expect(settings.releaseLikeJointShare == 0.2)
         #expect(settings.narrowerBandTopsHz.isEmpty && !defaults.narrowerBandTopsHz.isEmpty)
         #expect(settings.aboveClickBandMarginDB == nil)
         // The defaults, unchanged, are the detector's own.
         let unchanged = Analysis.keystrokeSettings(.defaults)
         #expect(unchanged.loneReleaseContextPairs == defaults.loneReleaseContextPairs)
+        #expect(unchanged.lonePressEvidenceBar == defaults.lonePressEvidenceBar)
         #expect(unchanged.loneReleaseCostAmidTyping == defaults.loneReleaseCostAmidTyping)
         #expect(unchanged.thresholdMADs == defaults.thresholdMADs && unchanged.learningContextSeconds == defaults.learningContextSeconds)
     }
