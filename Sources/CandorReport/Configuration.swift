@@ -434,9 +434,11 @@ public struct Configuration: Sendable, Equatable, Codable {
 
     /// Reads a configuration file: any subset of keys, checked against the defaults.
     public static func load(path: String) throws -> Configuration {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read through a file handle: a pipe (`--config <(…)`) reports no size up front.
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
             throw LoadError(path: path, message: "cannot read the configuration file; check the path")
         }
+        try? handle.close()
         let user: JSONValue
         do { user = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
             throw LoadError(path: path, message: "is not valid JSON (\(error.localizedDescription))")

@@ -92,6 +92,22 @@ struct ReportTests {
         #expect(coloured.contains("\u{1B}[31m"))
     }
 
+    /// `--config <(echo '{…}')`: a pipe reports no size up front, and is read to its end.
+    @Test("a configuration can be read from a pipe")
+    func configurationFromPipe() throws {
+        let path = NSTemporaryDirectory() + "candor-config-\(UUID().uuidString).fifo"
+        try #require(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        let writer = Thread {
+            guard let handle = FileHandle(forWritingAtPath: path) else { return }
+            handle.write(Data(#"{"latency":{"slow_answer_s":3}}"#.utf8))
+            try? handle.close()
+        }
+        writer.start()
+        let loaded = try Configuration.load(path: path)
+        #expect(loaded.latency.slowAnswerSeconds == 3)
+    }
+
     @Test("configuration: subsets merge over defaults; unknown and mistyped keys are named")
     func configuration() throws {
         let merged = try Configuration.merge(.object(["latency": .object(["slow_answer_s": .number(3)])]), path: "c.json")
