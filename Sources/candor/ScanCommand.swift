@@ -69,7 +69,18 @@ struct ScanRunCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try config.map { try Configuration.load(path: $0) } ?? .defaults
-        let configPath = config.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        // The workers read the configuration this scan loaded, from a private copy: the file
+        // given may be a pipe (`--config <(…)`, read once) or change while the scan runs.
+        let configCopy: URL? = try config.map { _ in
+            let url = FileManager.default.temporaryDirectory
+                .appendingPathComponent("candor-scan-config-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).json")
+            do { try Data(configuration.json.canonical(decimals: 9).utf8).write(to: url, options: .atomic) } catch {
+                throw CLIError.input("cannot write a copy of the configuration to '\(url.path)': \(error.localizedDescription)")
+            }
+            return url
+        }
+        defer { if let configCopy { try? FileManager.default.removeItem(at: configCopy) } }
+        let configPath = configCopy?.path
         let items: [ScanItem]
         do { items = try Discovery.find(target) } catch let error as Discovery.DiscoveryError {
             throw CLIError.input(error.description)
