@@ -32,13 +32,6 @@ public struct KeyboardDetector: Sendable {
         [transient.typicality, transient.loudness, transient.impulsiveness].reduce(1.0) { $0 * max($1 ?? 0, 0.01) }
     }
 
-    /// The `share` quantile of `sorted` (not empty), linear between order statistics.
-    static func quantile(_ sorted: [Double], _ share: Double) -> Double {
-        let position = min(1, max(0, share)) * Double(sorted.count - 1)
-        let below = Int(position.rounded(.down)), above = min(sorted.count - 1, below + 1)
-        return sorted[below] + (position - Double(below)) * (sorted[above] - sorted[below])
-    }
-
     /// - Parameters:
     ///   - heard: presses detected in the candidate's audio (media time).
     ///   - logged: key-down times from the event log (log clock), or nil without a log.
@@ -180,8 +173,8 @@ public struct KeyboardDetector: Sendable {
             }
             let own = transients.indices.filter { inSpeech[$0] && !transients[$0].releaseHeard && !kept[$0] && farFromTyping($0) }
             speechTransients = own.count
-            if own.count >= max(1, settings.speechTransientMinimumCount) {
-                let bar = Self.quantile(own.map { Self.keyLikeness(transients[$0]) }.sorted(), settings.speechTransientShare)
+            if own.count >= settings.speechTransientMinimumCount,
+               let bar = LatencyDetector.quantile(own.map { Self.keyLikeness(transients[$0]) }.sorted(), settings.speechTransientShare) {
                 speechTransientBar = bar
                 for index in transients.indices where kept[index] && inSpeech[index] && !pairedInSpeech[index]
                     && Self.keyLikeness(transients[index]) <= bar {
