@@ -10,8 +10,9 @@ public struct WorkerRequest: Sendable, Codable, Equatable {
     public var events: String?
     public var interviewer: String?
     public var candidate: String?
-    /// The thresholds file given to `scan --config`, if any.
-    public var configPath: String?
+    /// The configuration `scan --config` loaded, if any: read once by the scan (the file may
+    /// be a pipe, or change while the scan runs) and handed to every worker as it is.
+    public var configuration: Configuration?
     /// When set, the worker first hashes the files and answers `unchanged` without analysing if
     /// both hashes match (a touched but unchanged recording).
     public var knownMediaHash: String?
@@ -21,14 +22,14 @@ public struct WorkerRequest: Sendable, Codable, Equatable {
     /// Address-space limit of the worker in MB (`--memory-limit`); nil for none.
     public var memoryLimitMB: Int?
 
-    public init(item: ScanItem, configPath: String?, knownMediaHash: String? = nil, knownEventsHash: String? = nil,
+    public init(item: ScanItem, configuration: Configuration?, knownMediaHash: String? = nil, knownEventsHash: String? = nil,
                 acceptTruncated: Bool = false) {
         self.acceptTruncated = acceptTruncated
         media = item.media
         events = item.events
         interviewer = item.interviewer
         candidate = item.candidate
-        self.configPath = configPath
+        self.configuration = configuration
         self.knownMediaHash = knownMediaHash
         self.knownEventsHash = knownEventsHash
     }
@@ -57,12 +58,10 @@ public enum ScanWorker {
             return WorkerResult(mediaHash: mediaHash, eventsHash: eventsHash, unchanged: true, report: nil, voiceprint: nil,
                                 candidateId: nil, interviewId: nil, identifiers: [])
         }
-        var configuration = Configuration.defaults
-        if let path = request.configPath { configuration = try Configuration.load(path: path) }
         let options = AnalysisOptions(media: request.media, events: request.events,
                                       interviewer: try request.interviewer.map { try SourceSpec(parsing: $0) },
                                       candidate: try request.candidate.map { try SourceSpec(parsing: $0) },
-                                      configuration: configuration, acceptTruncated: request.acceptTruncated,
+                                      configuration: request.configuration ?? .defaults, acceptTruncated: request.acceptTruncated,
                                       toolVersion: toolVersion)
         let outcome = try Analysis.analyse(options)
         return WorkerResult(mediaHash: mediaHash, eventsHash: eventsHash, unchanged: false, report: outcome.report.json,

@@ -12,8 +12,8 @@ public struct ScanOptions: Sendable {
     public var retryFailed: Bool
     /// Wall-clock limit per recording; the worker is stopped after it.
     public var timeout_s: Double
-    /// Thresholds file handed to every worker.
-    public var configPath: String?
+    /// The configuration handed to every worker (nil: the defaults).
+    public var configuration: Configuration?
     /// Analyse what truncated files hold instead of failing them.
     public var acceptTruncated = false
     /// Address-space limit per worker in MB (nil: none).
@@ -23,13 +23,13 @@ public struct ScanOptions: Sendable {
     /// The `candor` executable to start workers with (`candor scan worker REQUEST RESULT`).
     public var workerExecutable: String
 
-    public init(jobs: Int = 1, resume: Bool = false, retryFailed: Bool = false, timeout_s: Double = 900, configPath: String? = nil,
+    public init(jobs: Int = 1, resume: Bool = false, retryFailed: Bool = false, timeout_s: Double = 900, configuration: Configuration? = nil,
                 settingsKey: String, workerExecutable: String) {
         self.jobs = max(1, jobs)
         self.resume = resume
         self.retryFailed = retryFailed
         self.timeout_s = timeout_s
-        self.configPath = configPath
+        self.configuration = configuration
         self.settingsKey = settingsKey
         self.workerExecutable = workerExecutable
     }
@@ -208,7 +208,7 @@ public final class Scanner: @unchecked Sendable {
         row.attempts = (job.previous?.attempts ?? 0) + 1
         if !job.checkHashes { try store.save(row) }
 
-        let request = WorkerRequest(item: job.item, configPath: options.configPath,
+        let request = WorkerRequest(item: job.item, configuration: options.configuration,
                                     knownMediaHash: job.checkHashes ? job.previous?.mediaHash : nil,
                                     knownEventsHash: job.checkHashes ? job.previous?.eventsHash : nil,
                                     acceptTruncated: options.acceptTruncated)

@@ -68,19 +68,10 @@ struct ScanRunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try config.map { try Configuration.load(path: $0) } ?? .defaults
-        // The workers read the configuration this scan loaded, from a private copy: the file
-        // given may be a pipe (`--config <(…)`, read once) or change while the scan runs.
-        let configCopy: URL? = try config.map { _ in
-            let url = FileManager.default.temporaryDirectory
-                .appendingPathComponent("candor-scan-config-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).json")
-            do { try Data(configuration.json.canonical(decimals: 9).utf8).write(to: url, options: .atomic) } catch {
-                throw CLIError.input("cannot write a copy of the configuration to '\(url.path)': \(error.localizedDescription)")
-            }
-            return url
-        }
-        defer { if let configCopy { try? FileManager.default.removeItem(at: configCopy) } }
-        let configPath = configCopy?.path
+        // Read once: every worker gets this configuration in its request (the file may be a
+        // pipe, `--config <(…)`, or change while the scan runs).
+        let loaded = try config.map { try Configuration.load(path: $0) }
+        let configuration = loaded ?? .defaults
         let items: [ScanItem]
         do { items = try Discovery.find(target) } catch let error as Discovery.DiscoveryError {
             throw CLIError.input(error.description)
@@ -95,7 +86,7 @@ struct ScanRunCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        var options = ScanOptions(jobs: jobs, resume: resume, retryFailed: retryFailed, timeout_s: timeout, configPath: configPath,
+        var options = ScanOptions(jobs: jobs, resume: resume, retryFailed: retryFailed, timeout_s: timeout, configuration: loaded,
                                   settingsKey: ScanOptions.settingsKey(toolVersion: CandorCommand.version, configuration: configuration,
                                                                        acceptTruncated: acceptTruncated),
                                   workerExecutable: executable)
