@@ -15,7 +15,6 @@ Usage: bench/keyboard_ab.py [--candor PATH] [--cases REGEX] [--seeds 1,2] [--con
                             [--jobs N] [--json OUT] [--against EARLIER.json]
 """
 import argparse
-import bisect
 import glob
 import json
 import os
@@ -26,10 +25,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy
 
-from benchlib import ROOT, write_json
+from benchlib import write_json
+from keyboard import OFFSET, ROOT, WORK, score
 
-WORK = os.path.join(ROOT, "bench", "work", "keyboard")
-OFFSET = 1.3
 FIRST = 1.45
 TOLERANCE = 0.03
 
@@ -75,18 +73,9 @@ def media_of(stem):
 
 
 def hits(found, truth):
-    """One-to-one matches within ±TOLERANCE, each found time (in order) taking the nearest
-    unused true one (as bench/keyboard.py scores)."""
-    truth = sorted(truth)
-    used = set()
-    for time in sorted(found):
-        best = None
-        for i in range(bisect.bisect_left(truth, time - TOLERANCE), bisect.bisect_right(truth, time + TOLERANCE)):
-            if i not in used and (best is None or abs(truth[i] - time) < abs(truth[best] - time)):
-                best = i
-        if best is not None:
-            used.add(best)
-    return len(used)
+    """How many found times match true ones, one to one within ±30 ms (bench/keyboard.py's
+    scoring)."""
+    return round(score(found, truth, TOLERANCE)["precision"] * len(found))
 
 
 def families(rows):
