@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "CandorTestSupport", dependencies: ["CandorMedia"], path: "Tests/CandorTestSupport"),
         .testTarget(name: "CandorMediaTests", dependencies: ["CandorMedia", "CandorTestSupport"]),
         .testTarget(name: "CandorDSPTests", dependencies: ["CandorDSP", "CandorMedia", "CandorTestSupport"]),
-        .testTarget(name: "CandorReportTests", dependencies: ["CandorReport"]),
+        .testTarget(name: "CandorReportTests", dependencies: ["CandorReport", "CandorTestSupport"]),
         .testTarget(name: "CandorDetectorsTests", dependencies: ["CandorDetectors", "CandorTestSupport"]),
         .testTarget(name: "CandorEventsTests", dependencies: ["CandorEvents", "CandorTestSupport"]),
         .testTarget(name: "CandorPipelineTests", dependencies: ["CandorPipeline", "CandorReport", "CandorTestSupport"]),

@@ -197,13 +197,7 @@ struct ScanCLITests {
         #expect(limited.status == 0 && limited.text.contains("failed                1"), "\(limited.text)")
         // A configuration from a pipe (`--config <(…)`) is read once; the workers get a copy.
         let fifo = scratch.path("config.fifo")
-        try #require(mkfifo(fifo, 0o600) == 0)
-        let writer = Thread {
-            guard let handle = FileHandle(forWritingAtPath: fifo) else { return }
-            handle.write(Data(#"{"latency":{"slow_answer_s":3}}"#.utf8))
-            try? handle.close()
-        }
-        writer.start()
+        try Tools.pipe(at: fifo, holding: #"{"latency":{"slow_answer_s":3}}"#)
         let piped = try Candor.run("scan", tight.path, "--db", scratch.path("p.db"), "--config", fifo, "--quiet")
         #expect(piped.status == 0 && piped.text.contains("analysed              1"), "\(piped.text) \(piped.stderr)")
         // An empty folder is a valid, empty scan.

@@ -1,4 +1,5 @@
 import CandorReport
+import CandorTestSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -96,14 +97,8 @@ struct ReportTests {
     @Test("a configuration can be read from a pipe")
     func configurationFromPipe() throws {
         let path = NSTemporaryDirectory() + "candor-config-\(UUID().uuidString).fifo"
-        try #require(mkfifo(path, 0o600) == 0)
+        try Tools.pipe(at: path, holding: #"{"latency":{"slow_answer_s":3}}"#)
         defer { unlink(path) }
-        let writer = Thread {
-            guard let handle = FileHandle(forWritingAtPath: path) else { return }
-            handle.write(Data(#"{"latency":{"slow_answer_s":3}}"#.utf8))
-            try? handle.close()
-        }
-        writer.start()
         let loaded = try Configuration.load(path: path)
         #expect(loaded.latency.slowAnswerSeconds == 3)
     }

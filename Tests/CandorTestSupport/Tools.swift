@@ -45,6 +45,17 @@ public enum Tools {
                       stderr: String(decoding: (try? Data(contentsOf: errFile)) ?? Data(), as: UTF8.self))
     }
 
+    /// Makes a named pipe at `path` that yields `contents` once to the first reader that opens
+    /// it (as `--config <(echo '{…}')` gives a program a pipe): a thread writes it and closes.
+    public static func pipe(at path: String, holding contents: String) throws {
+        guard mkfifo(path, 0o600) == 0 else { throw ToolError("mkfifo \(path) failed") }
+        Thread {
+            guard let handle = FileHandle(forWritingAtPath: path) else { return }
+            handle.write(Data(contents.utf8))
+            try? handle.close()
+        }.start()
+    }
+
     /// Path of a program on PATH, or nil.
     public static func which(_ name: String) -> String? {
         for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
