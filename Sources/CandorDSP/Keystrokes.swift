@@ -362,6 +362,15 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// pair). This share of pairs is taken to stray from the learnt difference as far as
     /// unrelated clicks do, which bounds what one pair can lose. 1 turns the comparison off.
     public var levelPairOutliers = 0.1
+    /// …and a pair whose difference fits this keyboard's better than two unrelated clicks'
+    /// would gains score by as much (the same log ratio, bounded by the mixture too): a release
+    /// whose shape the discriminant takes for a press's (some keys' releases are not the
+    /// releases it learnt) still pairs with its press when it is as much quieter than it as this
+    /// keyboard's releases are. Measured on the benchmark (`bench/README.md`, step 45): of the
+    /// false presses a true lone press was decoded before within 160 ms, 654 of 1 582, the
+    /// releases among them were 3.5 dB quieter than that press (median), true presses 1.9 dB
+    /// louder. `false`: a loss only (a good fit is no evidence).
+    public var levelPairGain = true
     /// The keyboard may reach the microphone through a narrower channel than the speech over
     /// it — a meeting app's voice codec passes nothing above 8 kHz (16 kHz audio) or 12 kHz
     /// (24 kHz audio), and speech mixed in afterwards fills the band above with sound the clicks
@@ -1216,8 +1225,9 @@ public final class KeystrokeDetector {
         // microphone), so how much louder its release is than its press varies far less than
         // how loud keys are. Once learnt (`levelPairs`), a pair loses score when the level its
         // release adds, against its press's, fits this keyboard's worse than two unrelated
-        // clicks' would (log ratio, never a gain: a good fit is what pairs already are;
-        // bounded, as the pair model is a mixture with `levelPairOutliers` of the unrelated one).
+        // clicks' would, and gains where it fits better (log ratio; a gain only with
+        // `levelPairGain`; bounded, as the pair model is a mixture with `levelPairOutliers` of
+        // the unrelated one).
         var levelPairs: (mean: Double, spread: Double, unrelated: Double)?
         func levelTerm(_ i: Int, _ j: Int) -> Double {
             guard let model = levelPairs else { return 0 }
@@ -1225,7 +1235,8 @@ public final class KeystrokeDetector {
             func density(_ x: Double, _ sd: Double) -> Double { exp(-0.5 * x * x / (sd * sd)) / sd }
             let unrelated = density(difference, model.unrelated)
             let outliers = settings.levelPairOutliers
-            return min(0, log(((1 - outliers) * density(difference - model.mean, model.spread) + outliers * unrelated) / unrelated))
+            let ratio = log(((1 - outliers) * density(difference - model.mean, model.spread) + outliers * unrelated) / unrelated)
+            return settings.levelPairGain ? ratio : min(0, ratio)
         }
         // How well a press and a click `gap` seconds after it fit as a pair by timing alone.
         func timingScore(_ gap: Double) -> Double? {

@@ -175,6 +175,36 @@ struct KeystrokeTests {
         #expect(paired >= single + 0.05)
     }
 
+    /// Some keys' releases are not the releases the discriminant learnt: here twelve keys of
+    /// forty release with a copy of their press sound, 8 dB down. Their shape says press; what
+    /// still makes each a release is that it is as much quieter than the press a dwell time
+    /// before it as this keyboard's releases are. The pairs' level comparison counts that for
+    /// the pair (`levelPairGain`), not only a misfit against it.
+    @Test("releases that sound like presses, as much quieter than their press as this keyboard's releases: they pair")
+    func levelFitGains() throws {
+        var without = 0, with = 0
+        for seed: UInt64 in [1, 4, 6] {
+            let mix = try TypingFixture.mix(seconds: 60, speechGain: 0, seed: seed, releaseGain: 0.4, releaseSoundsLikePress: true,
+                                            pressLikeReleaseKeys: 12)
+            func run(_ gain: Bool) throws -> (releases: Int, f1: Double) {
+                var settings = KeystrokeSettings()
+                settings.levelPairGain = gain
+                let found = try TypingFixture.detect(mix.samples, settings: settings).map(\.time_s)
+                let releases = found.filter { time in
+                    !mix.presses.contains { abs($0 - time) <= 0.03 } && mix.releases.contains { abs($0 - time) <= 0.03 }
+                }
+                return (releases.count, TypingFixture.score(found, mix.presses).f1)
+            }
+            let lossOnly = try run(false), gained = try run(true)
+            print("seed \(seed), twelve keys' releases press-shaped: releases reported as presses \(lossOnly.releases) → \(gained.releases), F1 \(lossOnly.f1) → \(gained.f1)")
+            #expect(gained.f1 >= lossOnly.f1)
+            without += lossOnly.releases
+            with += gained.releases
+        }
+        #expect(without >= 5)
+        #expect(with * 2 <= without)
+    }
+
     /// Fast typists press the next key as the last one comes up: within 25 ms the two sounds
     /// are one onset, which pairs as the last key's release. Its own release then follows a
     /// dwell time later, alone and release-shaped — so that onset was a press too.

@@ -59,7 +59,9 @@ public enum TypingFixture {
     /// `releaseGain`: releases relative to their press (amplitude); `pressEcho`: each press sounds
     /// again `delay` seconds later, `gainDB` quieter (a key that makes two sounds per stroke).
     /// `releaseSoundsLikePress`: each release is a copy of its key's press sound (scaled by
-    /// `releaseGain`), so press and release differ in loudness only, not in spectral shape.
+    /// `releaseGain`), so press and release differ in loudness only, not in spectral shape;
+    /// `pressLikeReleaseKeys` N > 0: so only for the first N of the keys (the others' releases
+    /// are their own recordings).
     /// `releaseRattle`: after every Nth release a second copy of it sounds `delay` seconds later
     /// (random, so no echo delay is learnt), `gainDB` quieter — a release-shaped sound a dwell
     /// time after a release with no press behind it (a loose keycap, a speech sound).
@@ -68,7 +70,7 @@ public enum TypingFixture {
                     pressInterval: ClosedRange<Double> = 0.15...0.4, dwell dwellRange: ClosedRange<Double> = 0.06...0.13,
                     releaseGain: Float = 0.8,
                     pressEcho: (delay: Double, gainDB: Double)? = nil,
-                    releaseSoundsLikePress: Bool = false,
+                    releaseSoundsLikePress: Bool = false, pressLikeReleaseKeys: Int = 0,
                     releaseRattle: (every: Int, delay: ClosedRange<Double>, gainDB: Double)? = nil) throws -> (samples: [Float], presses: [Double], loneReleases: [Double], releases: [Double], pressGainsDB: [Double]) {
         var generator = SeededRandom(seed: seed)
         let rate = 48000.0
@@ -92,7 +94,7 @@ public enum TypingFixture {
         while t < end {
             let burst = Int.random(in: 8...30, using: &generator)
             for _ in 0..<burst where t < end {
-                let key = keys[Int.random(in: 0..<keys.count, using: &generator)]
+                let keyIndex = Int.random(in: 0..<keys.count, using: &generator), key = keys[keyIndex]
                 let gainDB = Double.random(in: keyGainDB, using: &generator)
                 let gain = Float(pow(10, gainDB / 20))
                 let omitted = pressOmittedEvery > 0 && (presses.count + loneReleases.count + 1) % pressOmittedEvery == 0
@@ -111,7 +113,8 @@ public enum TypingFixture {
                 let dwell = Double.random(in: dwellRange, using: &generator)
                 if omitted { loneReleases.append(t + dwell) }
                 releases.append(t + dwell)
-                let (releaseSound, releaseOnset) = releaseSoundsLikePress ? (key.press, key.pressOnset) : (key.release, key.releaseOnset)
+                let likePress = releaseSoundsLikePress && (pressLikeReleaseKeys <= 0 || keyIndex < pressLikeReleaseKeys)
+                let (releaseSound, releaseOnset) = likePress ? (key.press, key.pressOnset) : (key.release, key.releaseOnset)
                 let releaseStart = Int((t + dwell) * rate) - releaseOnset
                 for (i, v) in releaseSound.enumerated() where releaseStart + i >= 0 && releaseStart + i < out.count { out[releaseStart + i] += v * gain * releaseGain }
                 if let rattle = releaseRattle, releases.count % rattle.every == 0 {
