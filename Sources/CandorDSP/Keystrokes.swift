@@ -367,9 +367,9 @@ public struct KeystrokeSettings: Sendable, Equatable, Codable {
     /// whose shape the discriminant takes for a press's (some keys' releases are not the
     /// releases it learnt) still pairs with its press when it is as much quieter than it as this
     /// keyboard's releases are. Measured on the benchmark (`bench/README.md`, step 45): of the
-    /// false presses a true lone press was decoded before within 160 ms, 654 of 1 582, the
-    /// releases among them were 3.5 dB quieter than that press (median), true presses 1.9 dB
-    /// louder. `false`: a loss only (a good fit is no evidence).
+    /// 1 582 lone presses reported within 160 ms after a true lone press, 654 were that press's
+    /// release, 3.5 dB quieter than it (median), and the true presses 1.9 dB louder.
+    /// `false`: a loss only (a good fit is no evidence).
     public var levelPairGain = true
     /// The keyboard may reach the microphone through a narrower channel than the speech over
     /// it — a meeting app's voice codec passes nothing above 8 kHz (16 kHz audio) or 12 kHz
