@@ -190,10 +190,8 @@ struct KeystrokeTests {
                 var settings = KeystrokeSettings()
                 settings.levelPairGain = gain
                 let found = try TypingFixture.detect(mix.samples, settings: settings).map(\.time_s)
-                let releases = found.filter { time in
-                    !mix.presses.contains { abs($0 - time) <= 0.03 } && mix.releases.contains { abs($0 - time) <= 0.03 }
-                }
-                return (releases.count, TypingFixture.score(found, mix.presses).f1)
+                return (TypingFixture.releasesTakenForPresses(found, presses: mix.presses, releases: mix.releases),
+                        TypingFixture.score(found, mix.presses).f1)
             }
             let lossOnly = try run(false), gained = try run(true)
             print("seed \(seed), twelve keys' releases press-shaped: releases reported as presses \(lossOnly.releases) → \(gained.releases), F1 \(lossOnly.f1) → \(gained.f1)")
@@ -474,8 +472,8 @@ struct KeystrokeTests {
         let mix = try TypingFixture.mix(seconds: 60, speechGain: 1, seed: 13, pressInterval: 0.3...0.5, dwell: 0.15...0.27)
         func run(_ relearn: Bool) throws -> (f1: Double, releasesAsPresses: Int, dwell: (centre: Double, spread: Double)?) {
             let (found, dwell) = try Self.withDwell(mix.samples, relearn: relearn)
-            let releases = found.filter { time in !mix.presses.contains { abs($0 - time) <= 0.03 } && mix.releases.contains { abs($0 - time) <= 0.03 } }
-            return (TypingFixture.score(found, mix.presses).f1, releases.count, dwell)
+            return (TypingFixture.score(found, mix.presses).f1,
+                    TypingFixture.releasesTakenForPresses(found, presses: mix.presses, releases: mix.releases), dwell)
         }
         let first = try run(false), again = try run(true)
         print("keys held 0.15–0.27 s: F1 \(first.f1) → \(again.f1), releases reported as presses \(first.releasesAsPresses) → \(again.releasesAsPresses), dwell \(first.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none") → \(again.dwell.map { "\($0.centre) ± \($0.spread)" } ?? "none")")

@@ -170,6 +170,14 @@ public enum TypingFixture {
         let recall = truth.isEmpty ? 0 : Double(hits) / Double(truth.count)
         return (precision, recall, precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0)
     }
+
+    /// How many of `found` are a key's release taken for a press: within ±`tolerance` of a
+    /// release and of no press.
+    public static func releasesTakenForPresses(_ found: [Double], presses: [Double], releases: [Double], tolerance: Double = 0.03) -> Int {
+        found.filter { time in
+            !presses.contains { abs($0 - time) <= tolerance } && releases.contains { abs($0 - time) <= tolerance }
+        }.count
+    }
 }
 
 public struct SeededRandom: RandomNumberGenerator {
